@@ -1,0 +1,31 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { errorFromOutcome } from '../src/exact/errors';
+import type { ExactFailure } from '../src/exact/outcomes';
+import { FAILURE_TYPES, type FailureFacts, type FailureType } from '../workflows/failure-types';
+
+/**
+ * Turns an Exact failure outcome into the ApplicationFailure the workflow branches on: the type from the
+ * classifier's kind, the human message from the typed error, and facts (wait time, break kind) as details.
+ * Non-retryable: the workflow owns retries, so backoff shows in its status and no 4xx is repeated blindly.
+ */
+export function exactFailure(failure: ExactFailure, tokenCallMade: boolean): ApplicationFailure {
+  const error = errorFromOutcome(failure);
+  const facts: FailureFacts = { tokenCallMade };
+  if ('status' in failure && failure.status !== undefined) facts.status = failure.status;
+  if (failure.kind === 'chain-broken') facts.chainBreak = failure.chainBreak;
+  if (failure.kind === 'too-early' && failure.waitS !== undefined) facts.retryAfterS = failure.waitS;
+  if ((failure.kind === 'transient' || failure.kind === 'rate-limited') && failure.retryAfterS !== undefined) {
+    facts.retryAfterS = failure.retryAfterS;
+  }
+  if (tokenCallMade && failure.kind === 'transient' && (failure.cause === 'timeout' || failure.cause === 'network')) {
+    facts.answerMayBeLost = true;
+  }
+  return ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true, details: [facts] });
+}
+
+/** A failure of our own making (not enrolled, bad input, journal conflict), with the same shape. */
+export function chainkeeperFailure(type: FailureType, message: string, facts: FailureFacts = {}): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: [facts] });
+}
+
+export { FAILURE_TYPES };

@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../temporal/tools';
+
+/**
+ * chainkeeper's configuration, from environment variables, validated once at start with one message per
+ * mistake. Every variable, its default and meaning is also in the README's configuration table.
+ */
+
+const optionalString = z
+  .string()
+  .transform((value) => value.trim())
+  .pipe(z.string())
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233 or my-ns.tmprl.cloud:7233');
+
+const envSchema = z
+  .object({
+    TEMPORAL_ADDRESS: hostPort.optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('chainkeeper'),
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_TLS: booleanString,
+    CHAINKEEPER_STORE_URL: z
+      .string()
+      .min(1)
+      .default(`sqlite:${resolve(PROJECT_ROOT, 'data/chainkeeper.db')}`),
+    CHAINKEEPER_KEYS_DIR: z.string().min(1).default(resolve(PROJECT_ROOT, 'data/keys')),
+    CHAINKEEPER_TIME_SCALE: z.coerce
+      .number()
+      .gt(0, 'must be above 0 (1 = real time, 0.01 = a hundred times faster)')
+      .lte(1, 'must be at most 1 (real time)')
+      .default(1),
+    EXACT_CLIENT_ID: optionalString,
+    EXACT_CLIENT_SECRET: optionalString,
+    EXACT_REDIRECT_URI: z.url({ message: 'must be the redirect URI registered in the App Center' }).optional(),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    CHROMIUM_PATH: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    const app = [env.EXACT_CLIENT_ID, env.EXACT_CLIENT_SECRET, env.EXACT_REDIRECT_URI];
+    if (app.some(Boolean) && !app.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EXACT_CLIENT_ID'],
+        message: 'set EXACT_CLIENT_ID, EXACT_CLIENT_SECRET and EXACT_REDIRECT_URI together (or none for the simulator)',
+      });
+    }
+  });
+
+export type ChainkeeperEnv = z.output<typeof envSchema>;
+
+/** The configuration is wrong; `problems` has one line per mistake, naming the variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`chainkeeper configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment. Secrets (client secret, API key) are never echoed in errors. */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): ChainkeeperEnv {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+  );
+}
+
+/** An Exact Online app as the worker knows it; the secret never leaves worker configuration. */
+export interface ExactApp {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
+
+/** The apps configured in the environment, by name (`default` for the EXACT_* variables). */
+export function appsFromEnv(env: ChainkeeperEnv): Record<string, ExactApp> {
+  if (!env.EXACT_CLIENT_ID || !env.EXACT_CLIENT_SECRET || !env.EXACT_REDIRECT_URI) return {};
+  return {
+    default: {
+      clientId: env.EXACT_CLIENT_ID,
+      clientSecret: env.EXACT_CLIENT_SECRET,
+      redirectUri: env.EXACT_REDIRECT_URI,
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * HTTP wiring: routes each request to the token endpoint, /Me, the control API or the login pages, reads
+ * bodies, applies faults and writes answers. Decisions live in the endpoint modules.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Answer } from './answer';
+import { answerControlRequest } from './control-api';
+import type { SimulatorControl } from './control';
+import { delayMsOf, faultAnswer, type FaultInjector, type FaultRoute } from './faults';
+import { handleLoginRoute } from './login';
+import { answerMeRequest } from './me-endpoint';
+import type { SimulatorState } from './state';
+import { answerTokenRequest } from './token-endpoint';
+
+export interface ServerParts {
+  state: SimulatorState;
+  control: SimulatorControl;
+  faults: FaultInjector;
+}
+
+const TOKEN_PATH = '/api/oauth2/token';
+const ME_PATH = '/api/v1/current/me';
+const CONTROL_PREFIX = '/_sim/';
+/** Token and control requests are small; anything bigger is a client bug, not something to buffer. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+export function createSimulatorServer(parts: ServerParts): Server {
+  return createServer((req, res) => {
+    handle(parts, req, res).catch((error: unknown) => answerInternalError(res, error));
+  });
+}
+
+function routeOf(path: string): FaultRoute {
+  // Exact's ASP.NET paths are case-insensitive.
+  const lower = path.toLowerCase();
+  if (lower === TOKEN_PATH) return 'token';
+  if (lower === ME_PATH) return 'me';
+  return 'auth';
+}
+
+async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  const method = req.method ?? 'GET';
+  if (url.pathname.startsWith(CONTROL_PREFIX)) {
+    const body = await readBody(req);
+    const contentType = req.headers['content-type'];
+    send(res, answerControlRequest(parts.control, { method, path: url.pathname, contentType, body }));
+    return;
+  }
+
+  const route = routeOf(url.pathname);
+  const fault = parts.faults.pick(route);
+  if (fault) parts.state.counters.fault({ atMs: parts.state.nowMs(), route, kind: fault.kind });
+  if (fault?.kind === 'delay') await sleep(delayMsOf(fault));
+  else if (fault && !fault.afterProcessing) return deliver(res, faultAnswer(fault, route));
+
+  if (route === 'auth') {
+    if (!(await handleLoginRoute(parts.state, req, res, url))) {
+      send(res, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Not found' });
+    }
+    return;
+  }
+
+  let answer: Answer;
+  if (route === 'token') {
+    if (method !== 'POST') return send(res, methodNotAllowed('POST'));
+    answer = answerTokenRequest(parts.state, { contentType: req.headers['content-type'], body: await readBody(req) });
+  } else {
+    if (method !== 'GET') return send(res, methodNotAllowed('GET'));
+    const baseUrl = `${url.protocol}//${url.host}`;
+    answer = answerMeRequest(parts.state, {
+      authorization: req.headers.authorization,
+      baseUrl,
+      select: url.searchParams.get('$select'),
+    });
+  }
+  if (fault?.afterProcessing) {
+    if (route === 'token') parts.state.counters.markLastTokenCallAnswerLost();
+    return deliver(res, faultAnswer(fault, route, answer));
+  }
+  send(res, answer);
+}
+
+function methodNotAllowed(allowed: string): Answer {
+  return {
+    status: 405,
+    headers: { Allow: allowed, 'Content-Type': 'text/plain; charset=utf-8' },
+    body: `Use ${allowed}`,
+  };
+}
+
+function deliver(res: ServerResponse, answer: Answer | 'reset'): void {
+  if (answer === 'reset') res.socket?.resetAndDestroy();
+  else send(res, answer);
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) });
+  res.end(answer.body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body exceeds ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function answerInternalError(res: ServerResponse, error: unknown): void {
+  const tooLarge = error instanceof BodyTooLargeError;
+  if (!tooLarge) console.error('simulator: internal error', error);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const message = tooLarge ? error.message : 'internal simulator error (see the simulator log)';
+  res.setHeader('Connection', 'close');
+  send(res, { status: tooLarge ? 413 : 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: message });
+}

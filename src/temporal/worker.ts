@@ -1,0 +1,60 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createExactGateway, type ExactGateway } from '../../activities/exact-gateway';
+import { appsFromEnv, type ChainkeeperEnv } from '../config/env';
+import { createDataConverter } from '../crypto/data-converter';
+import { loadKeyDirectory } from '../crypto/key-directory';
+import { SodiumPayloadCodec } from '../crypto/payload-codec';
+import { createTokenSealer } from '../crypto/seal';
+import { createLogger, type Logger } from '../log';
+import { openVault } from '../vault/open-vault';
+import type { Vault } from '../vault/vault';
+import { connectionOptions } from './connection';
+
+/** Where the worker finds the workflows; bundled by the SDK at start. */
+export const WORKFLOWS_PATH = new URL('../../workflows/index.ts', import.meta.url).pathname;
+
+export interface WorkerFactoryOptions {
+  /** Create missing keys (embedded default only). @default false */
+  createKeysIfMissing?: boolean;
+  /** Exact Online access; tests and the embedded default may pass their own. @default from the EXACT_* apps */
+  exact?: ExactGateway;
+  /** @default a JSON logger at LOG_LEVEL */
+  log?: Logger;
+}
+
+export interface ChainkeeperWorker {
+  worker: Worker;
+  vault: Vault;
+  /** Stops polling, waits for running activities, closes the store and the connection. */
+  shutdown(): Promise<void>;
+}
+
+/** The worker: the container workflows and their activities, on the configured store and keys. */
+export async function createChainkeeperWorker(
+  env: ChainkeeperEnv,
+  options: WorkerFactoryOptions = {},
+): Promise<ChainkeeperWorker> {
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
+  const keys = await loadKeyDirectory(env.CHAINKEEPER_KEYS_DIR, { createIfMissing: options.createKeysIfMissing });
+  const vault = await openVault({ url: env.CHAINKEEPER_STORE_URL, sealer: createTokenSealer(keys.org) });
+  const exact = options.exact ?? createExactGateway({ apps: appsFromEnv(env) });
+  const connection = await NativeConnection.connect(connectionOptions(env));
+  const worker = await Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities({ vault, exact, log }),
+    dataConverter: createDataConverter(await SodiumPayloadCodec.create(keys.history)),
+  });
+  return {
+    worker,
+    vault,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await vault.close();
+      await connection.close();
+    },
+  };
+}

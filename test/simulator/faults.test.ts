@@ -1,0 +1,157 @@
+/** Fault injection: every kind, by count and by seeded probability, before and after processing. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXACT_RULES } from '../../src/exact/rules';
+import { Harness, type HttpAnswer } from './harness';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await new Harness().start();
+});
+afterEach(async () => h.stop());
+
+const MIN_INTERVAL_S = EXACT_RULES.minRefreshIntervalS;
+
+/** Refreshing with the same token after the fault proves the fault changed nothing. */
+async function expectChainUntouched(refreshToken: string): Promise<void> {
+  h.sim.control.clearFaults();
+  h.advanceS(MIN_INTERVAL_S);
+  expect((await h.refresh(refreshToken)).status).toBe(200);
+}
+
+describe('fault kinds', () => {
+  it('delay: answers normally after the delay', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'me', kind: 'delay', delayMs: 150, count: 1 });
+    const started = performance.now();
+    const answer = await h.me(pair.access_token);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+    expect(answer.status).toBe(200);
+    expect(h.sim.control.counters().faultsInjected.map((fault) => [fault.route, fault.kind])).toEqual([
+      ['me', 'delay'],
+    ]);
+  });
+
+  it('5xx: answers 503 with a short text body before processing, so the chain does not move', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'token', kind: '5xx' });
+    h.advanceS(MIN_INTERVAL_S);
+    const answer = await h.refresh(pair.refresh_token);
+    expect(answer.status).toBe(503);
+    expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(answer.body).toBe('The service is temporarily unavailable.');
+    await expectChainUntouched(pair.refresh_token);
+  });
+
+  it('5xx: uses the status the rule gives', async () => {
+    h.sim.control.addFault({ route: 'me', kind: '5xx', status: 502 });
+    expect((await h.me('x')).status).toBe(502);
+  });
+
+  it('reset: drops the connection without an answer, before processing', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'token', kind: 'reset', count: 1 });
+    h.advanceS(MIN_INTERVAL_S);
+    await expect(h.refresh(pair.refresh_token)).rejects.toThrow();
+    expect(h.sim.control.counters().tokenCalls).toHaveLength(1);
+    await expectChainUntouched(pair.refresh_token);
+  });
+
+  it('reset after processing: rotates the chain, then drops the answer, so the old token is then "old"', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'token', kind: 'reset', count: 1, afterProcessing: true });
+    h.advanceS(MIN_INTERVAL_S);
+    await expect(h.refresh(pair.refresh_token)).rejects.toThrow();
+    const counters = h.sim.control.counters();
+    expect(counters.tokenCalls.at(-1)).toMatchObject({ outcome: 'ok', status: 200, answerLost: true });
+    expect(counters.chains[0]?.accessTokenIssuedAtMs).toHaveLength(2);
+    h.advanceS(MIN_INTERVAL_S);
+    expect((await h.refresh(pair.refresh_token)).status).toBe(401);
+  });
+
+  it('html: answers an HTML error page with status 500', async () => {
+    h.sim.control.addFault({ route: 'token', kind: 'html' });
+    const answer = await h.refresh('x');
+    expect(answer.status).toBe(500);
+    expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(answer.body).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('html: can answer 200 with an HTML page where JSON was expected', async () => {
+    h.sim.control.addFault({ route: 'me', kind: 'html', status: 200 });
+    const answer = await h.me('x');
+    expect([answer.status, answer.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+  });
+
+  it('truncated: answers 200 with JSON cut in half', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'token', kind: 'truncated' });
+    h.advanceS(MIN_INTERVAL_S);
+    const answer = await h.refresh(pair.refresh_token);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(answer.body.startsWith('{"access_token":"gAAAA')).toBe(true);
+    expect(() => JSON.parse(answer.body) as unknown).toThrow(SyntaxError);
+    await expectChainUntouched(pair.refresh_token);
+  });
+
+  it('truncated after processing: cuts the real answer in half', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'me', kind: 'truncated', afterProcessing: true });
+    const answer = await h.me(pair.access_token);
+    h.sim.control.clearFaults();
+    const whole = await h.me(pair.access_token);
+    expect(answer.body).toBe(whole.body.slice(0, Math.floor(whole.body.length / 2)));
+  });
+
+  it('empty: answers 200 with an empty body', async () => {
+    h.sim.control.addFault({ route: 'me', kind: 'empty' });
+    const answer = await h.me('x');
+    expect([answer.status, answer.body]).toEqual([200, '']);
+  });
+
+  it('applies auth-route faults to the login pages', async () => {
+    h.sim.control.addFault({ route: 'auth', kind: '5xx', count: 1 });
+    const query = `client_id=${encodeURIComponent(h.app.clientId)}&redirect_uri=${encodeURIComponent(h.app.redirectUri)}&response_type=code&state=s`;
+    expect((await h.send('GET', `/api/oauth2/auth?${query}`)).status).toBe(503);
+    expect((await h.send('GET', `/api/oauth2/auth?${query}`)).status).not.toBe(503);
+  });
+});
+
+describe('fault schedules', () => {
+  it('count: faults exactly the next N requests of the route, then answers normally', async () => {
+    h.sim.control.addFault({ route: 'me', kind: '5xx', count: 2 });
+    const statuses = [];
+    for (let call = 0; call < 4; call++) statuses.push((await h.me(undefined)).status);
+    expect(statuses).toEqual([503, 503, 401, 401]);
+    expect(h.sim.control.listFaults()).toEqual([]);
+  });
+
+  it('route: a fault on one route leaves the others alone', async () => {
+    h.sim.control.addFault({ route: 'token', kind: '5xx' });
+    expect((await h.me(undefined)).status).toBe(401);
+  });
+
+  it('probability: the same seed gives the same pattern of faults', async () => {
+    const pattern = async (harness: Harness): Promise<number[]> => {
+      harness.sim.control.addFault({ route: 'me', kind: '5xx', probability: 0.5 });
+      const answers: HttpAnswer[] = [];
+      for (let call = 0; call < 24; call++) answers.push(await harness.me(undefined));
+      return answers.map((answer) => answer.status);
+    };
+    const other = await new Harness({ seed: 1 }).start();
+    try {
+      const first = await pattern(h);
+      expect(await pattern(other)).toEqual(first);
+      expect(first).toContain(503);
+      expect(first).toContain(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('DELETE /_sim/faults removes every rule', async () => {
+    h.sim.control.addFault({ route: 'me', kind: 'empty' });
+    expect((await h.control('DELETE', 'faults')).status).toBe(200);
+    expect((await h.me(undefined)).status).toBe(401);
+  });
+});

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities, type Activities } from '../../activities';
+import { createExactGateway } from '../../activities/exact-gateway';
+import { createSimulator, ManualClock, type Simulator, type SimulatorOptions, type SimUser } from '../../src/simulator';
+import type { SimApp } from '../../src/simulator/types';
+import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { openVault } from '../../src/vault/open-vault';
+import type { Vault } from '../../src/vault/vault';
+import { containerWorkflowId, dataContainer } from '../../workflows';
+import type { ContainerOptions } from '../../workflows/container/types';
+import { createTestKeys } from './test-keys';
+import { createTimeSkipping } from './time-skipping';
+
+/** Lets a test wrap the real activities (to crash one, count calls, …). */
+export type ActivityWrapper = (activities: Activities) => Activities;
+
+export interface ContainerHarness {
+  env: TestWorkflowEnvironment;
+  sim: Simulator;
+  clock: ManualClock;
+  vault: Vault;
+  app: SimApp;
+  taskQueue: string;
+  /** A new Exact user (one chain per app and user, so one per container). */
+  newUser(): SimUser;
+  /** A fresh authorization code for `user`, as the browser login would produce, at the environment's time. */
+  code(user: SimUser): Promise<string>;
+  /** Starts a container workflow (not yet enrolled). */
+  startContainer(alias: string, options?: ContainerOptions): Promise<WorkflowHandle<typeof dataContainer>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A time-skipping Temporal environment, the simulator on a clock that follows the environment's time, an
+ * in-memory SQLite vault and a worker running the real workflow and activities over real HTTP.
+ */
+export async function createContainerHarness(
+  options: { simulator?: SimulatorOptions; wrap?: ActivityWrapper; timeoutsMs?: number } = {},
+): Promise<ContainerHarness> {
+  const keys = await createTestKeys();
+  const env = await createTimeSkipping({ dataConverter: keys.dataConverter });
+  const clock = new ManualClock(await env.currentTimeMs());
+  const sim = createSimulator({ ...options.simulator, clock });
+  const { baseUrl } = await sim.start();
+  const app = sim.control.addApp({ redirectUri: 'http://127.0.0.1:18871/callback' });
+  const vault = await openVault({ url: ':memory:', sealer: keys.sealer });
+  const timeout = options.timeoutsMs ?? 2000;
+  const exact = createExactGateway({
+    apps: { default: { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri } },
+    timeouts: { connectMs: timeout, headersMs: timeout, bodyMs: timeout },
+  });
+  const real = createActivities({ vault, exact, log: pino({ level: 'silent' }), now: () => clock.nowMs() });
+  // Exact's clock follows the workflow's: before every activity, the simulator catches up with the test server.
+  const synced = Object.fromEntries(
+    Object.entries(options.wrap ? options.wrap(real) : real).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        clock.set(Math.max(clock.nowMs(), await env.currentTimeMs()));
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  );
+  const taskQueue = `containers-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: synced,
+    dataConverter: keys.dataConverter,
+  });
+  const running = worker.run();
+  let users = 0;
+
+  return {
+    env,
+    sim,
+    clock,
+    vault,
+    app,
+    taskQueue,
+    newUser: () =>
+      sim.control.addUser({ username: `user-${++users}-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` }),
+    async code(user) {
+      clock.set(Math.max(clock.nowMs(), await env.currentTimeMs()));
+      return sim.control.authorize({ clientId: app.clientId, username: user.username }).code;
+    },
+    startContainer: (alias, containerOptions) =>
+      env.client.workflow.start(dataContainer, {
+        taskQueue,
+        workflowId: containerWorkflowId(alias),
+        args: [{ alias, exact: { baseUrl, app: 'default' }, options: containerOptions }],
+      }),
+    async close() {
+      worker.shutdown();
+      await running;
+      await vault.close();
+      await sim.stop();
+      await env.teardown();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIN_REFRESH_INTERVAL_S } from '../../src/exact/rules';
+import { maxInAnyWindow } from '../../src/simulator';
+import { refreshNowSignal, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Gaps between consecutive access tokens of one user's chains, in seconds. */
+function issueGapsS(h: ContainerHarness, username: string): number[] {
+  const issued = h.sim.control
+    .counters()
+    .chains.filter((chain) => chain.username === username)
+    .flatMap((chain) => chain.accessTokenIssuedAtMs)
+    .sort((a, b) => a - b);
+  return issued.slice(1).map((at, i) => (at - issued[i]!) / 1000);
+}
+
+function refreshCalls(h: ContainerHarness, username: string) {
+  return h.sim.control
+    .counters()
+    .tokenCalls.filter((call) => call.username === username && call.grantType === 'refresh_token');
+}
+
+describe('the data-container refresh loop (time-skipping, simulator over HTTP)', () => {
+  let h: ContainerHarness;
+  beforeAll(async () => {
+    h = await createContainerHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('refreshes 151 or 152 times a day, never earlier than 570 s, with zero error responses', async () => {
+    const user = h.newUser();
+    const handle = await h.startContainer('day-long');
+    const enrolled = await handle.executeUpdate(renewAuthorizationUpdate, { args: [{ code: await h.code(user) }] });
+    expect(enrolled.status).toBe('healthy');
+
+    await h.env.sleep(DAY_MS);
+
+    const refreshes = refreshCalls(h, user.username);
+    expect(refreshes.every((call) => call.outcome === 'ok')).toBe(true);
+    expect(refreshes.length).toBeGreaterThanOrEqual(151);
+    expect(refreshes.length).toBeLessThanOrEqual(152);
+    expect(Math.min(...issueGapsS(h, user.username))).toBeGreaterThanOrEqual(MIN_REFRESH_INTERVAL_S);
+    expect(h.sim.control.counters().errors).toEqual([]);
+    const status = await handle.query(statusQuery);
+    expect(status).toMatchObject({ status: 'healthy', chain: 1, refreshes: refreshes.length, failures: 0 });
+    expect(status.generation).toBe(refreshes.length + 1);
+  });
+
+  it('turns 100 refreshNow signals in one minute into at most one extra token call, never before 570 s', async () => {
+    const user = h.newUser();
+    const handle = await h.startContainer('impatient');
+    await handle.executeUpdate(renewAuthorizationUpdate, { args: [{ code: await h.code(user) }] });
+    await h.env.sleep(2 * 60 * 1000);
+    const before = refreshCalls(h, user.username).length;
+
+    for (let i = 0; i < 100; i++) await handle.signal(refreshNowSignal);
+    await h.env.sleep(60 * 1000);
+    // 3 minutes after enrollment the rule forbids any refresh; the one extra comes as soon as it allows.
+    expect(refreshCalls(h, user.username).length).toBe(before);
+    await h.env.sleep(7 * 60 * 1000);
+
+    const after = refreshCalls(h, user.username);
+    expect(after.length - before).toBeLessThanOrEqual(1);
+    expect(Math.min(...issueGapsS(h, user.username))).toBeGreaterThanOrEqual(MIN_REFRESH_INTERVAL_S);
+    expect(h.sim.control.counters().tooEarly).toBe(0);
+    expect(maxInAnyWindow(h.sim.control.counters().errors, HOUR_MS)).toBe(0);
+  });
+});

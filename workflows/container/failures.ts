@@ -1,0 +1,33 @@
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { FAILURE_TYPES, type FailureFacts } from '../failure-types';
+
+/** An activity failure reduced to what the workflow branches on: its type and the facts attached to it. */
+export interface ClassifiedFailure {
+  type: string;
+  message: string;
+  facts: FailureFacts;
+}
+
+/**
+ * Reads the type and facts an activity attached. A timeout (the worker died mid-call) or anything unexpected
+ * counts as transient: the next attempt consults the journal, so retrying is safe.
+ */
+export function classifyFailure(err: unknown): ClassifiedFailure {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type) {
+    const facts = (cause.details?.[0] ?? {}) as FailureFacts;
+    return { type: cause.type, message: cause.message, facts };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return {
+      type: FAILURE_TYPES.transient,
+      message: 'the refresh activity timed out (worker stopped or unreachable); the journal decides the retry',
+      facts: { tokenCallMade: true },
+    };
+  }
+  return {
+    type: FAILURE_TYPES.transient,
+    message: `unexpected failure: ${cause instanceof Error ? cause.message : String(cause)}`,
+    facts: { tokenCallMade: true },
+  };
+}

@@ -1,0 +1,99 @@
+import type { ExactRules } from '../../src/exact/rules';
+
+/** What an admin sees a container as. */
+export type ChainStatus = 'healthy' | 'refreshing' | 'retrying' | 'recovering' | 'needs-reauth' | 'paused';
+
+/** Where a container's Exact Online company lives and which app it uses. Holds no secret. */
+export interface ExactTarget {
+  /** Base URL of the country host (https://start.exactonline.nl) or of a simulator. */
+  baseUrl: string;
+  /** Name of the app in the worker's configuration, which holds its client id and secret. @default 'default' */
+  app: string;
+}
+
+/** Per-container options; every one has a default. */
+export interface ContainerOptions {
+  /** Time between refreshes; never shorter than Exact's 570 s rule allows. @default 570_000 (9.5 minutes) */
+  refreshIntervalMs?: number;
+  /** Exact's rule durations; scaled in soaks so the workflow and the simulator agree. @default EXACT_RULES */
+  rules?: ExactRules;
+  /** First backoff after a transient failure. @default 10_000 */
+  retryInitialMs?: number;
+  /** Longest backoff between retries. @default 300_000 */
+  retryMaxMs?: number;
+  /** Refresh cycles one run performs before it continues as new (unless the server suggests it sooner). @default 1000 */
+  cyclesPerRun?: number;
+}
+
+/** State carried across continue-as-new: counters and facts, never a token. */
+export interface CarriedState {
+  status: ChainStatus;
+  paused: boolean;
+  chain?: number;
+  generation?: number;
+  /** Epoch ms when the current access token was received. */
+  lastRefreshAtMs?: number;
+  lastError?: LastError;
+  /** Why a human is needed, in one line, when status is needs-reauth. */
+  reauthReason?: string;
+  tokenCalls: { dayIndex: number; count: number };
+  refreshes: number;
+  failures: number;
+  runs: number;
+  /** A `refreshNow` that arrived before continue-as-new and is still to be served. */
+  refreshNowRequested?: boolean;
+}
+
+/** Input of the data-container workflow. Holds no secret. */
+export interface ContainerInput {
+  /** The operator's unique name for the container; the workflow ID is `container/<alias>`. */
+  alias: string;
+  exact: ExactTarget;
+  options?: ContainerOptions;
+  /** Set by continue-as-new only. */
+  carried?: CarriedState;
+}
+
+export interface LastError {
+  /** The failure type (TransientExactError, ChainBrokenError, …). */
+  type: string;
+  /** Human text without secrets. */
+  message: string;
+  atMs: number;
+  /** The familiar Invantive-style code where one applies. */
+  code?: string;
+}
+
+/** Answer of the `status` query. Holds no secret. */
+export interface ContainerStatus {
+  alias: string;
+  status: ChainStatus;
+  chain?: number;
+  generation?: number;
+  lastRefreshAt?: string;
+  nextRefreshAt?: string;
+  accessTokenExpiresAt?: string;
+  lastError?: LastError & { at: string };
+  reauthReason?: string;
+  /** Attempt number of the current retry series (0 when healthy). */
+  retryAttempt: number;
+  tokenCallsToday: number;
+  refreshes: number;
+  failures: number;
+  runs: number;
+}
+
+/**
+ * Answer of the `accessToken` query. Validity left is computed by the caller from `expiresAt`: a query runs at
+ * the workflow's last task time, which may lag the caller's clock.
+ */
+export interface AccessTokenAnswer {
+  accessToken: string;
+  issuedAt: string;
+  expiresAt: string;
+  chain: number;
+  generation: number;
+}
+
+/** Input of `renewAuthorization`: exactly one of the two. */
+export type RenewAuthorizationInput = { refreshToken: string } | { code: string };
