@@ -42,7 +42,8 @@ export default tseslint.config(
             {
               regex: '^(?!@temporalio/workflow$|\\./|\\.\\./(?!\\.\\.|src/)|(\\.\\./)+src/exact/rules$)',
               allowTypeImports: true,
-              message: 'workflows/ imports only @temporalio/workflow, types, other workflows/ files and src/exact/rules.',
+              message:
+                'workflows/ imports only @temporalio/workflow, types, other workflows/ files and src/exact/rules.',
             },
           ],
         },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -12,6 +12,7 @@ import { openVault } from '../../src/vault/open-vault';
 import type { Vault } from '../../src/vault/vault';
 import { containerWorkflowId, dataContainer } from '../../workflows';
 import type { ContainerOptions } from '../../workflows/container/types';
+import type { HistoryKey } from '../../src/crypto/history-keys';
 import { createTestKeys } from './test-keys';
 import { createTimeSkipping } from './time-skipping';
 
@@ -30,7 +31,10 @@ export interface ContainerHarness {
   /** A fresh authorization code for `user`, as the browser login would produce, at the environment's time. */
   code(user: SimUser): Promise<string>;
   /** Starts a container workflow (not yet enrolled). */
-  startContainer(alias: string, options?: ContainerOptions): Promise<WorkflowHandle<typeof dataContainer>>;
+  startContainer(
+    alias: string,
+    options?: ContainerOptions,
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dataContainer>>;
   close(): Promise<void>;
 }
 
@@ -39,9 +43,17 @@ export interface ContainerHarness {
  * in-memory SQLite vault and a worker running the real workflow and activities over real HTTP.
  */
 export async function createContainerHarness(
-  options: { simulator?: SimulatorOptions; wrap?: ActivityWrapper; timeoutsMs?: number } = {},
+  options: {
+    simulator?: SimulatorOptions;
+    wrap?: ActivityWrapper;
+    /** Wraps the vault the activities use (to crash after a write, …). */
+    wrapVault?: (vault: Vault) => Vault;
+    timeoutsMs?: number;
+    /** Encrypt history with this key (recorded fixtures); a fresh key by default. */
+    historyKey?: HistoryKey;
+  } = {},
 ): Promise<ContainerHarness> {
-  const keys = await createTestKeys();
+  const keys = await createTestKeys(options.historyKey);
   const env = await createTimeSkipping({ dataConverter: keys.dataConverter });
   const clock = new ManualClock(await env.currentTimeMs());
   const sim = createSimulator({ ...options.simulator, clock });
@@ -53,7 +65,12 @@ export async function createContainerHarness(
     apps: { default: { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri } },
     timeouts: { connectMs: timeout, headersMs: timeout, bodyMs: timeout },
   });
-  const real = createActivities({ vault, exact, log: pino({ level: 'silent' }), now: () => clock.nowMs() });
+  const real = createActivities({
+    vault: options.wrapVault ? options.wrapVault(vault) : vault,
+    exact,
+    log: pino({ level: 'silent' }),
+    now: () => clock.nowMs(),
+  });
   // Exact's clock follows the workflow's: before every activity, the simulator catches up with the test server.
   const synced = Object.fromEntries(
     Object.entries(options.wrap ? options.wrap(real) : real).map(([name, fn]) => [

@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import proto from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { createDataConverter } from '../../src/crypto/data-converter';
+import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
+import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { replayHistoryKey } from '../support/replay-key';
+
+const dir = new URL('./histories/', import.meta.url);
+const files = readdirSync(dir).filter((name) => name.endsWith('.binpb'));
+
+describe('recorded container histories replay against the current workflow code', () => {
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const file of files) {
+    it(`replays ${file} without a determinism error`, async () => {
+      const key = replayHistoryKey();
+      const codec = await SodiumPayloadCodec.create({ currentKeyId: key.id, keys: new Map([[key.id, key.key]]) });
+      const history = proto.temporal.api.history.v1.History.decode(readFileSync(new URL(file, dir)));
+      await Worker.runReplayHistory(
+        { workflowsPath: WORKFLOWS_PATH, dataConverter: createDataConverter(codec) },
+        history,
+        file,
+      );
+    });
+  }
+});
