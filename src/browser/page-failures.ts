@@ -20,7 +20,9 @@ const LOCKED_ACCOUNT = [
 const PAGE_ERROR_MAX_CHARS = 300;
 
 function looksLocked(text: string): boolean {
-  return LOCKED_ACCOUNT.some((sign) => (typeof sign === 'string' ? text.toLowerCase().includes(sign) : sign.test(text)));
+  return LOCKED_ACCOUNT.some((sign) =>
+    typeof sign === 'string' ? text.toLowerCase().includes(sign) : sign.test(text),
+  );
 }
 
 /** Why a step was refused, given the text its own error area shows after the submit. */

@@ -1,5 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AccessTokenAnswer, ContainerStatus, RenewAuthorizationInput } from './types';
+import type {
+  AccessTokenAnswer,
+  ContainerStatus,
+  CredentialsReceipt,
+  RenewAuthorizationInput,
+  SealedCredentialsInput,
+} from './types';
 
 /*
  * The names an admin types into the Web UI's dialogs and a consumer calls from code. Signals take no secret;
@@ -17,3 +23,11 @@ export const renewAuthorizationUpdate = defineUpdate<ContainerStatus, [RenewAuth
 export const accessTokenQuery = defineQuery<AccessTokenAnswer>('accessToken');
 /** Status, timings, last error and counters; never a secret. */
 export const statusQuery = defineQuery<ContainerStatus>('status');
+
+/**
+ * Login credentials for auto-recovery, sealed to the organization's public key where they were entered
+ * (`chainkeeper credentials set` or `credentials seal`). Only the worker's recovery activity opens them.
+ */
+export const enrollCredentialsUpdate = defineUpdate<CredentialsReceipt, [SealedCredentialsInput]>('enrollCredentials');
+/** Deletes the stored credentials now; auto-recovery stays off until they are entered again. */
+export const forgetCredentialsUpdate = defineUpdate<CredentialsReceipt, []>('forgetCredentials');

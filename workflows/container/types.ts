@@ -75,6 +75,8 @@ export interface ContainerStatus {
   accessTokenExpiresAt?: string;
   lastError?: LastError & { at: string };
   reauthReason?: string;
+  /** Sealed login credentials for auto-recovery, when present: when they are deleted, and whether Exact refused them. */
+  credentials?: { expiresAt: string; rejected: boolean };
   /** Attempt number of the current retry series (0 when healthy). */
   retryAttempt: number;
   tokenCallsToday: number;
@@ -97,3 +99,18 @@ export interface AccessTokenAnswer {
 
 /** Input of `renewAuthorization`: exactly one of the two. */
 export type RenewAuthorizationInput = { refreshToken: string } | { code: string };
+
+/** Input of `enrollCredentials`: a box sealed to the organization key, never the plaintext. */
+export interface SealedCredentialsInput {
+  /** Base64 `crypto_box_seal` of the JSON `{"username","password","totpSecret"}`. */
+  sealedBox: string;
+  /** Id of the organization key it is sealed to (printed by `chainkeeper keys init`). */
+  keyId: string;
+}
+
+/** What `enrollCredentials` / `forgetCredentials` answer. */
+export interface CredentialsReceipt {
+  alias: string;
+  /** When the credentials will be deleted; absent after forgetCredentials. */
+  expiresAt?: string;
+}
