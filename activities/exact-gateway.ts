@@ -1,6 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { ExactApp } from '../src/config/env';
-import { createApiClient, createTokenClient, type ApiClient, type TokenClient } from '../src/exact';
+import {
+  buildAuthorizationUrl,
+  createApiClient,
+  createTokenClient,
+  type ApiClient,
+  type TokenClient,
+} from '../src/exact';
 import type { HttpTimeouts } from '../src/exact/http';
 import type { ExactOutcome, TokenPair } from '../src/exact/outcomes';
 import type { ExactTarget } from '../workflows/container/types';
@@ -19,6 +25,8 @@ export interface ExactGateway {
   refresh(target: ExactTarget, refreshToken: string): Promise<ExactOutcome<TokenPair>>;
   exchangeCode(target: ExactTarget, code: string): Promise<ExactOutcome<TokenPair>>;
   getMe(target: ExactTarget, accessToken: string): Promise<ExactOutcome<MeSummary>>;
+  /** Where a browser login for the target's app starts, and where it ends; undefined for an unknown app. */
+  loginUrls(target: ExactTarget, state: string): { authorizationUrl: string; redirectUri: string } | undefined;
 }
 
 export interface GatewayOptions {
@@ -67,6 +75,18 @@ export function createExactGateway(options: GatewayOptions): ExactGateway {
   return {
     refresh: async (target, refreshToken) => tokenClient(target)?.refresh(refreshToken) ?? unknownApp(target),
     exchangeCode: async (target, code) => tokenClient(target)?.exchangeCode(code) ?? unknownApp(target),
+    loginUrls(target, state) {
+      const app = options.apps[target.app];
+      if (!app) return undefined;
+      const authorizationUrl = buildAuthorizationUrl({
+        baseUrl: target.baseUrl,
+        clientId: app.clientId,
+        redirectUri: app.redirectUri,
+        state,
+        forceLogin: true,
+      });
+      return { authorizationUrl, redirectUri: app.redirectUri };
+    },
     async getMe(target, accessToken) {
       const outcome = await apiClient(target).getMe(accessToken);
       return outcome.kind === 'ok'

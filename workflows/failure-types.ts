@@ -17,6 +17,10 @@ export const FAILURE_TYPES = {
   invalidInput: 'InvalidInputError',
   /** The container has no chain in the journal yet. */
   notEnrolled: 'NotEnrolledError',
+  /** The browser login of a recovery did not end with an authorization code. */
+  loginFailed: 'LoginFailedError',
+  /** Recovery found no usable credentials (none entered, expired, or unreadable). */
+  noCredentials: 'NoCredentialsError',
 } as const;
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
@@ -36,4 +40,20 @@ export interface FailureFacts {
    * Exact then counts a new access token as issued, so a retry before 570 s would be refused as too early.
    */
   answerMayBeLost?: boolean;
+  /** For a failed recovery login: where and why it failed, as evidence for the admin (never a secret). */
+  login?: LoginFacts;
+}
+
+/** The evidence of a failed recovery login. */
+export interface LoginFacts {
+  step: string;
+  reason: string;
+  /** Trying again later can help (timeout, browser crash); never for rejected credentials. */
+  retryable: boolean;
+  /** The page's own error text, with credentials blanked. */
+  pageError?: string;
+  /** Screenshot of the failed page with every input blanked. */
+  screenshotPath?: string;
+  /** The TOTP step submitted before the failure: never submit its code again. */
+  totpStep?: number;
 }

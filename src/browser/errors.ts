@@ -65,7 +65,7 @@ export class LoginFailedError extends Error implements LoginFailure {
 
   /** @param detail Extra words for the message (already free of secrets). */
   constructor(failure: LoginFailure, detail?: string) {
-    const pageSays = failure.pageError === undefined ? '' : ` The page says: "${failure.pageError}".`;
+    const pageSays = failure.pageError === undefined ? '' : ` The page says: "${failure.pageError}"`;
     const extra = detail === undefined ? '' : ` (${detail})`;
     super(`Login failed at the ${failure.step} step${extra}: ${ADVICE[failure.reason]}${pageSays}`);
     this.step = failure.step;

@@ -11,6 +11,21 @@ import { blankInputs } from './page-reading';
 
 /** Evidence must not hold up the failure report for long. */
 const SCREENSHOT_TIMEOUT_MS = 5000;
+/** A page still waiting for its document cannot be blanked (or shown) until it arrives; it is not waited for. */
+const BLANKING_TIMEOUT_MS = 2000;
+
+/** Resolves true when every input was blanked within the time, false otherwise. */
+async function blankedInTime(page: Page): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), BLANKING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([blankInputs(page), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Saves a PNG of `page` in `dir` and returns its path; undefined when no safe screenshot could be taken. */
 export async function saveFailureScreenshot(
@@ -20,7 +35,7 @@ export async function saveFailureScreenshot(
   reason: LoginFailureReason,
 ): Promise<string | undefined> {
   try {
-    if (page.isClosed() || !(await blankInputs(page))) return undefined;
+    if (page.isClosed() || !(await blankedInTime(page))) return undefined;
     await mkdir(dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const path = join(dir, `login-failed-${stamp}-${step}-${reason}-${randomBytes(3).toString('hex')}.png`);

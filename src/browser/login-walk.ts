@@ -77,7 +77,10 @@ export async function walkLogin(input: WalkInput): Promise<string> {
     }
   });
   progress.step = 'open';
-  await unlessRedirected(capture, page.goto(input.authorizationUrl, { timeout: deadline.remainingMs() }));
+  await unlessRedirected(
+    capture,
+    page.goto(input.authorizationUrl, { timeout: deadline.remainingMs(), waitUntil: 'domcontentloaded' }),
+  );
   let index = -1;
   for (;;) {
     const reading = await awaitAnswer(input, index);

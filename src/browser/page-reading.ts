@@ -38,7 +38,7 @@ export interface PageReading {
   stepIndex: number;
   /** Visible error text per profile step, '' where none shows. */
   errors: string[];
-  /** Title and first heading, to tell an admin what an unrecognised page was. */
+  /** Title, first heading and first paragraph, to tell an admin what an unrecognised page was. */
   description: string;
 }
 
@@ -71,9 +71,9 @@ export async function readPage(page: Page, profile: LoginProfile): Promise<PageR
               .filter((text) => text !== '')
               .join(' '),
           ),
-          description: [doc.title, doc.querySelector('h1')?.textContent ?? '']
-            .map((text) => text.trim())
-            .filter((text) => text !== '')
+          description: [doc.title, doc.querySelector('h1')?.textContent, doc.querySelector('p')?.textContent]
+            .map((text) => (text ?? '').trim())
+            .filter((text, at, all) => text !== '' && all.indexOf(text) === at)
             .join(' - '),
         };
       },

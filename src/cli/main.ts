@@ -1,27 +1,36 @@
 import { Command, CommanderError } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { ConfigError } from '../config/env';
+import { registerCredentials } from './commands/credentials';
 import { registerEnroll } from './commands/enroll';
+import { explainError, oneLine } from './commands/explain-error';
 import { registerInspect } from './commands/inspect';
+import { registerKeys } from './commands/keys';
+import { registerList } from './commands/list';
+import { registerSignals } from './commands/signal';
 
+/** Exit code of a wrongly typed command line (unknown option, missing argument, bad value). */
+const USAGE_EXIT_CODE = 2;
+
+// Settings are set before the commands are added: Commander copies them into every subcommand.
 const program = new Command('chainkeeper')
   .description('Keeps Exact Online refresh-token chains alive on Temporal.')
-  .exitOverride();
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`chainkeeper: ${oneLine(text)} (see --help)\n`) });
 registerEnroll(program);
+registerKeys(program);
+registerCredentials(program);
+registerList(program);
+registerSignals(program);
 registerInspect(program);
-
-/** One clear line for what went wrong, and an exit code; never a stack trace for an operator's mistake. */
-function explain(error: unknown): string {
-  if (error instanceof WorkflowNotFoundError)
-    return `no such container: ${error.workflowId} is not running. Enroll it first.`;
-  if (error instanceof ConfigError) return error.message;
-  return error instanceof Error ? error.message : String(error);
-}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  console.error(`chainkeeper: ${explain(error)}`);
-  process.exit(1);
+  if (error instanceof CommanderError) {
+    // Commander has printed help or its one-line message already.
+    const shownHelp = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
+    process.exit(shownHelp ? error.exitCode : USAGE_EXIT_CODE);
+  }
+  const { message, exitCode } = explainError(error);
+  console.error(`chainkeeper: ${message}`);
+  process.exit(exitCode);
 }

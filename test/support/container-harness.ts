@@ -13,6 +13,7 @@ import type { Vault } from '../../src/vault/vault';
 import { containerWorkflowId, dataContainer } from '../../workflows';
 import type { ContainerOptions } from '../../workflows/container/types';
 import type { HistoryKey } from '../../src/crypto/history-keys';
+import type { OrgKeyRing } from '../../src/crypto/keys';
 import { createTestKeys } from './test-keys';
 import { createTimeSkipping } from './time-skipping';
 
@@ -26,6 +27,8 @@ export interface ContainerHarness {
   vault: Vault;
   app: SimApp;
   taskQueue: string;
+  /** The organization keys (seal credentials with `orgKeys.current`). */
+  orgKeys: OrgKeyRing;
   /** A new Exact user (one chain per app and user, so one per container). */
   newUser(): SimUser;
   /** A fresh authorization code for `user`, as the browser login would produce, at the environment's time. */
@@ -68,6 +71,8 @@ export async function createContainerHarness(
   const real = createActivities({
     vault: options.wrapVault ? options.wrapVault(vault) : vault,
     exact,
+    keys: keys.orgKeys,
+    recovery: { evidenceDir: 'test-results/evidence' },
     log: pino({ level: 'silent' }),
     now: () => clock.nowMs(),
   });
@@ -99,6 +104,7 @@ export async function createContainerHarness(
     vault,
     app,
     taskQueue,
+    orgKeys: keys.orgKeys,
     newUser: () =>
       sim.control.addUser({ username: `user-${++users}-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` }),
     async code(user) {

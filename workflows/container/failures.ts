@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure } from '@temporalio/workflow';
 import { FAILURE_TYPES, type FailureFacts } from '../failure-types';
 
 /** An activity failure reduced to what the workflow branches on: its type and the facts attached to it. */
@@ -13,7 +13,7 @@ export interface ClassifiedFailure {
  * counts as transient: the next attempt consults the journal, so retrying is safe.
  */
 export function classifyFailure(err: unknown): ClassifiedFailure {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const cause = err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && cause.type) {
     const facts = (cause.details?.[0] ?? {}) as FailureFacts;
     return { type: cause.type, message: cause.message, facts };

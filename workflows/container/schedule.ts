@@ -17,7 +17,14 @@ export interface ResolvedOptions {
   retryInitialMs: number;
   retryMaxMs: number;
   cyclesPerRun: number;
+  recoveriesPerDay: number;
+  credentialsTtlMs: number;
 }
+
+/** Credentials are kept this long after they are entered, then deleted (re-entry restarts it). */
+export const CREDENTIALS_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Browser logins per container per day: enough to heal, too few to lock an account. */
+export const RECOVERIES_PER_DAY = 3;
 
 export function resolveOptions(options: ContainerOptions = {}): ResolvedOptions {
   const rules = options.rules ?? EXACT_RULES;
@@ -27,6 +34,8 @@ export function resolveOptions(options: ContainerOptions = {}): ResolvedOptions 
     retryInitialMs: options.retryInitialMs ?? 10_000,
     retryMaxMs: options.retryMaxMs ?? 300_000,
     cyclesPerRun: options.cyclesPerRun ?? 1000,
+    recoveriesPerDay: options.recoveriesPerDay ?? RECOVERIES_PER_DAY,
+    credentialsTtlMs: options.credentialsTtlMs ?? CREDENTIALS_TTL_MS,
   };
 }
 

@@ -9,6 +9,8 @@ export interface ExactTarget {
   baseUrl: string;
   /** Name of the app in the worker's configuration, which holds its client id and secret. @default 'default' */
   app: string;
+  /** Login pages auto-recovery expects: `legacyExact` or `b2c`. @default 'legacyExact' */
+  loginProfile?: string;
 }
 
 /** Per-container options; every one has a default. */
@@ -23,6 +25,10 @@ export interface ContainerOptions {
   retryMaxMs?: number;
   /** Refresh cycles one run performs before it continues as new (unless the server suggests it sooner). @default 1000 */
   cyclesPerRun?: number;
+  /** Auto-recoveries (browser logins) allowed per container per day, to stay clear of account lockouts. @default 3 */
+  recoveriesPerDay?: number;
+  /** How long entered credentials are kept before they are deleted. @default 2_592_000_000 (30 days) */
+  credentialsTtlMs?: number;
 }
 
 /** State carried across continue-as-new: counters and facts, never a token. */
@@ -42,6 +48,15 @@ export interface CarriedState {
   runs: number;
   /** A `refreshNow` that arrived before continue-as-new and is still to be served. */
   refreshNowRequested?: boolean;
+  /** The chain is gone (broken or never made): a recovery or a renewal must start a new one. */
+  chainLost?: boolean;
+  /** Sealed credentials held in the vault for this container. */
+  credentials?: { expiresAtMs: number; rejected: boolean };
+  recoveries: { dayIndex: number; today: number; total: number };
+  /** After a failed recovery, the next one waits until then (an hour), so a flaky login page is not hammered. */
+  nextRecoveryAtMs?: number;
+  /** The TOTP step of the last submitted code: the next login waits for a later step. */
+  lastTotpStep?: number;
 }
 
 /** Input of the data-container workflow. Holds no secret. */
@@ -99,6 +114,13 @@ export interface AccessTokenAnswer {
 
 /** Input of `renewAuthorization`: exactly one of the two. */
 export type RenewAuthorizationInput = { refreshToken: string } | { code: string };
+
+/** Input of the recovery child workflow `recovery/<alias>/<n>`. Holds no secret. */
+export interface RecoveryInput {
+  alias: string;
+  exact: ExactTarget;
+  lastTotpStep?: number;
+}
 
 /** Input of `enrollCredentials`: a box sealed to the organization key, never the plaintext. */
 export interface SealedCredentialsInput {

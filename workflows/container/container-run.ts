@@ -1,0 +1,162 @@
+import { condition, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { ChainSnapshot } from '../../activities/types';
+import { CHAIN_STATUS, CREDENTIALS_EXPIRE_AT } from '../search-attributes';
+import { renderDetails } from './details';
+import type { ClassifiedFailure } from './failures';
+import { dayIndex, nextRefreshAt, type ResolvedOptions } from './schedule';
+import type { CarriedState, ChainStatus, ContainerInput, ContainerStatus } from './types';
+
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export function freshState(): CarriedState {
+  return {
+    status: 'refreshing',
+    paused: false,
+    tokenCalls: { dayIndex: 0, count: 0 },
+    refreshes: 0,
+    failures: 0,
+    runs: 0,
+    recoveries: { dayIndex: 0, today: 0, total: 0 },
+  };
+}
+
+/**
+ * The state of one run of a data-container workflow and the few ways it changes, shared by the refresh loop,
+ * the recovery and the credentials keeper. `state` is what continue-as-new carries (never a secret); the rest
+ * lives for one run.
+ */
+export class ContainerRun {
+  readonly alias: string;
+  readonly state: CarriedState;
+  /** The current access token, from the journal (payloads are encrypted in history). */
+  token: ChainSnapshot | undefined;
+  retryAttempt = 0;
+  tooEarlyStreak = 0;
+  /** When set, the next attempt is a retry at this time rather than the regular schedule. */
+  retryAtMs: number | undefined;
+  /** Bumped by every message that changes what the loop should do, to cut its wait short. */
+  wake = 0;
+  /** A refresh, renewal or recovery is talking to Exact; the others wait, so a chain never rotates twice at once. */
+  busy = false;
+  private publishedStatus: string | undefined;
+  private publishedExpiry: number | undefined;
+
+  constructor(
+    readonly input: ContainerInput,
+    readonly options: ResolvedOptions,
+    carried: CarriedState,
+  ) {
+    this.alias = input.alias;
+    this.state = { ...carried, recoveries: carried.recoveries ?? freshState().recoveries };
+    this.state.runs += 1;
+    this.publishedStatus = workflowInfo().typedSearchAttributes.get(CHAIN_STATUS);
+    this.publishedExpiry = workflowInfo().typedSearchAttributes.get(CREDENTIALS_EXPIRE_AT)?.getTime();
+  }
+
+  nextAttemptAt(): number | undefined {
+    const s = this.state;
+    if (s.paused || s.status === 'needs-reauth') return undefined;
+    return this.retryAtMs ?? nextRefreshAt(s.lastRefreshAtMs, this.options, s.refreshNowRequested ?? false);
+  }
+
+  tokenCallsToday(): number {
+    const calls = this.state.tokenCalls;
+    return calls.dayIndex === dayIndex(Date.now(), this.options) ? calls.count : 0;
+  }
+
+  snapshot(): ContainerStatus {
+    const s = this.state;
+    return {
+      alias: this.alias,
+      status: s.status,
+      chain: s.chain,
+      generation: s.generation,
+      lastRefreshAt: iso(s.lastRefreshAtMs),
+      nextRefreshAt: iso(this.nextAttemptAt()),
+      accessTokenExpiresAt: iso(this.token?.accessTokenExpiresAtMs),
+      lastError: s.lastError ? { ...s.lastError, at: new Date(s.lastError.atMs).toISOString() } : undefined,
+      reauthReason: s.status === 'needs-reauth' ? s.reauthReason : undefined,
+      credentials: s.credentials
+        ? { expiresAt: new Date(s.credentials.expiresAtMs).toISOString(), rejected: s.credentials.rejected }
+        : undefined,
+      retryAttempt: this.retryAttempt,
+      tokenCallsToday: this.tokenCallsToday(),
+      refreshes: s.refreshes,
+      failures: s.failures,
+      runs: s.runs,
+    };
+  }
+
+  /** Sets the status and shows it: the search attribute only when it changed, the details every time. */
+  publish(status: ChainStatus = this.state.status): void {
+    this.state.status = status;
+    if (this.publishedStatus !== status) {
+      upsertSearchAttributes([{ key: CHAIN_STATUS, value: status }]);
+      this.publishedStatus = status;
+    }
+    const expiry = this.state.credentials?.expiresAtMs;
+    if (this.publishedExpiry !== expiry) {
+      upsertSearchAttributes([{ key: CREDENTIALS_EXPIRE_AT, value: expiry === undefined ? null : new Date(expiry) }]);
+      this.publishedExpiry = expiry;
+    }
+    setCurrentDetails(renderDetails(this.snapshot()));
+  }
+
+  /** Takes a chain version from the journal as the current one. */
+  adopt(chain: ChainSnapshot): void {
+    const s = this.state;
+    this.token = chain.accessToken ? chain : undefined;
+    s.chain = chain.chain;
+    s.generation = chain.generation;
+    s.chainLost = false;
+    // A chain started from a hand-made refresh token has no access token yet; count as if one was just issued,
+    // since the person who made it almost certainly received one with it.
+    s.lastRefreshAtMs = chain.accessTokenIssuedAtMs ?? Date.now();
+  }
+
+  /** A healthy chain again: clear retries and the reason a human was needed. */
+  settle(): void {
+    this.state.reauthReason = undefined;
+    this.state.refreshNowRequested = false;
+    this.retryAttempt = 0;
+    this.tooEarlyStreak = 0;
+    this.retryAtMs = undefined;
+    this.wake += 1;
+    this.publish(this.state.paused ? 'paused' : this.token ? 'healthy' : 'refreshing');
+  }
+
+  needsReauth(reason: string): void {
+    this.state.reauthReason = reason;
+    this.retryAtMs = undefined;
+    this.retryAttempt = 0;
+    this.publish('needs-reauth');
+  }
+
+  countTokenCall(made: boolean | undefined): void {
+    if (made === false) return;
+    const today = dayIndex(Date.now(), this.options);
+    if (this.state.tokenCalls.dayIndex !== today) this.state.tokenCalls = { dayIndex: today, count: 0 };
+    this.state.tokenCalls.count += 1;
+  }
+
+  recordFailure(failure: ClassifiedFailure): void {
+    this.state.failures += 1;
+    this.state.lastError = {
+      type: failure.type,
+      message: failure.message,
+      atMs: Date.now(),
+      code: failure.facts.chainBreak ?? failure.facts.login?.reason,
+    };
+  }
+
+  /** Waits until no other call to Exact runs, then holds the container for `work`. */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    await condition(() => !this.busy);
+    this.busy = true;
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+    }
+  }
+}

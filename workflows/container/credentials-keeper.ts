@@ -1,0 +1,81 @@
+import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import type { ContainerRun } from './container-run';
+import { classifyFailure } from './failures';
+import type { CredentialsReceipt, SealedCredentialsInput } from './types';
+
+const { storeCredentials, deleteCredentials } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidInputError'] },
+});
+
+/** Base64 of a sealed box: 48 bytes of overhead plus the JSON, well under 8 KiB. */
+const SEALED_BOX_PATTERN = /^[A-Za-z0-9+/]{64,11000}={0,2}$/;
+const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
+
+/** Checks `enrollCredentials` input before the update is accepted; plaintext credentials are refused outright. */
+export function validateSealedCredentials(input: unknown): asserts input is SealedCredentialsInput {
+  const expected = 'send {"sealedBox": "<base64>", "keyId": "<16 hex>"} as printed by `chainkeeper credentials seal`';
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new Error(`enrollCredentials needs a JSON object: ${expected}.`);
+  }
+  const record = input as Record<string, unknown>;
+  if ('password' in record || 'totpSecret' in record || 'username' in record) {
+    throw new Error(
+      'enrollCredentials takes sealed credentials only, never a plain username, password or TOTP secret: ' +
+        `${expected}. Treat the password you typed as exposed and change it.`,
+    );
+  }
+  const unknown = Object.keys(record).filter((key) => key !== 'sealedBox' && key !== 'keyId');
+  if (unknown.length > 0) throw new Error(`enrollCredentials got unknown field(s) ${unknown.join(', ')}: ${expected}.`);
+  if (typeof record.sealedBox !== 'string' || !SEALED_BOX_PATTERN.test(record.sealedBox)) {
+    throw new Error(`enrollCredentials.sealedBox is not a sealed box in base64: ${expected}.`);
+  }
+  if (typeof record.keyId !== 'string' || !KEY_ID_PATTERN.test(record.keyId)) {
+    throw new Error(`enrollCredentials.keyId must be 16 hexadecimal characters: ${expected}.`);
+  }
+}
+
+/** Stores sealed credentials for 30 days (re-entry restarts them) and wakes the loop, which may now recover. */
+export async function enrollCredentials(
+  run: ContainerRun,
+  sealed: SealedCredentialsInput,
+): Promise<CredentialsReceipt> {
+  const expiresAtMs = Date.now() + run.options.credentialsTtlMs;
+  try {
+    await storeCredentials({ alias: run.alias, sealed, expiresAtMs });
+  } catch (err) {
+    // The worker could not open or use the box: the update fails with its reason, the workflow goes on.
+    const failure = classifyFailure(err);
+    throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
+  }
+  run.state.credentials = { expiresAtMs, rejected: false };
+  // New credentials from an admin: a waiting recovery may try them at once.
+  run.state.nextRecoveryAtMs = undefined;
+  run.wake += 1;
+  run.publish();
+  return { alias: run.alias, expiresAt: new Date(expiresAtMs).toISOString() };
+}
+
+export async function forgetCredentials(run: ContainerRun, reason: string): Promise<CredentialsReceipt> {
+  await deleteCredentials({ alias: run.alias, reason });
+  run.state.credentials = undefined;
+  run.publish();
+  return { alias: run.alias };
+}
+
+/**
+ * Deletes the credentials when their 30 days are up, on a durable timer that re-entry moves. Runs beside the
+ * refresh loop for the life of the run.
+ */
+export async function keepCredentials(run: ContainerRun): Promise<never> {
+  for (;;) {
+    await condition(() => run.state.credentials !== undefined);
+    const expiresAtMs = run.state.credentials!.expiresAtMs;
+    const changed = await condition(
+      () => run.state.credentials?.expiresAtMs !== expiresAtMs,
+      Math.max(expiresAtMs - Date.now(), 1),
+    );
+    if (!changed) await forgetCredentials(run, 'the 30 days of the credentials are over');
+  }
+}
