@@ -23,6 +23,12 @@ const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233 or my-ns.tmprl.cloud:7233');
 
+const port = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be a TCP port (0–65535)')
+  .max(65535, 'must be a TCP port (0–65535)');
+
 const envSchema = z
   .object({
     TEMPORAL_ADDRESS: hostPort.optional(),
@@ -43,10 +49,30 @@ const envSchema = z
     EXACT_CLIENT_ID: optionalString,
     EXACT_CLIENT_SECRET: optionalString,
     EXACT_REDIRECT_URI: z.url({ message: 'must be the redirect URI registered in the App Center' }).optional(),
+    CHAINKEEPER_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+    CHAINKEEPER_CODEC_PORT: port.default(8888),
+    CHAINKEEPER_CODEC_TOKEN: optionalString,
+    CHAINKEEPER_CODEC_ORIGINS: z
+      .string()
+      .default('http://localhost:8233,http://127.0.0.1:8233')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    CHAINKEEPER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    CHAINKEEPER_METRICS_PORT: port.default(9464),
+    CHAINKEEPER_WEBHOOK_URL: z.url({ message: 'must be an http(s) URL that receives notifications' }).optional(),
+    CHAINKEEPER_WEBHOOK_SECRET: optionalString,
+    TEMPORAL_UI_PORT: port.default(8233),
+    SIMULATOR_PORT: port.default(8870),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     CHROMIUM_PATH: optionalString,
   })
   .superRefine((env, ctx) => {
+    if (env.CHAINKEEPER_WEBHOOK_URL && !env.CHAINKEEPER_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHAINKEEPER_WEBHOOK_SECRET'],
+        message: 'webhooks are signed: set CHAINKEEPER_WEBHOOK_SECRET (receivers verify with it) or unset the URL',
+      });
+    }
     const app = [env.EXACT_CLIENT_ID, env.EXACT_CLIENT_SECRET, env.EXACT_REDIRECT_URI];
     if (app.some(Boolean) && !app.every(Boolean)) {
       ctx.addIssue({
@@ -58,6 +84,9 @@ const envSchema = z
   });
 
 export type ChainkeeperEnv = z.output<typeof envSchema>;
+
+/** Every environment variable chainkeeper reads (the README's configuration table lists them all). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof ChainkeeperEnv)[];
 
 /** The configuration is wrong; `problems` has one line per mistake, naming the variable. */
 export class ConfigError extends Error {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createExactGateway, type ExactGateway } from '../../activities/exact-gateway';
@@ -10,14 +11,17 @@ import { createLogger, type Logger } from '../log';
 import { openVault } from '../vault/open-vault';
 import type { Vault } from '../vault/vault';
 import { connectionOptions } from './connection';
+import { PROJECT_ROOT } from './tools';
 
 /** Where the worker finds the workflows; bundled by the SDK at start. */
 export const WORKFLOWS_PATH = new URL('../../workflows/index.ts', import.meta.url).pathname;
+/** Screenshots of failed recovery logins (inputs blanked). */
+export const EVIDENCE_DIR = resolve(PROJECT_ROOT, 'data/evidence');
 
 export interface WorkerFactoryOptions {
   /** Create missing keys (embedded default only). @default false */
   createKeysIfMissing?: boolean;
-  /** Exact Online access; tests and the embedded default may pass their own. @default from the EXACT_* apps */
+  /** Exact Online access; the embedded default passes the simulator's app. @default from the EXACT_* apps */
   exact?: ExactGateway;
   /** @default a JSON logger at LOG_LEVEL */
   log?: Logger;
@@ -26,11 +30,13 @@ export interface WorkerFactoryOptions {
 export interface ChainkeeperWorker {
   worker: Worker;
   vault: Vault;
-  /** Stops polling, waits for running activities, closes the store and the connection. */
-  shutdown(): Promise<void>;
+  /** Polls until `shutdown()`, then closes the store and the connection. */
+  run(): Promise<void>;
+  /** Stops polling and lets running activities finish; `run()` resolves when it is done. */
+  shutdown(): void;
 }
 
-/** The worker: the container workflows and their activities, on the configured store and keys. */
+/** The worker: the container and recovery workflows and their activities, on the configured store and keys. */
 export async function createChainkeeperWorker(
   env: ChainkeeperEnv,
   options: WorkerFactoryOptions = {},
@@ -45,16 +51,28 @@ export async function createChainkeeperWorker(
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ vault, exact, log }),
+    activities: createActivities({
+      vault,
+      exact,
+      log,
+      keys: keys.org,
+      recovery: { chromiumPath: env.CHROMIUM_PATH, evidenceDir: EVIDENCE_DIR },
+    }),
     dataConverter: createDataConverter(await SodiumPayloadCodec.create(keys.history)),
   });
   return {
     worker,
     vault,
-    async shutdown() {
+    async run() {
+      try {
+        await worker.run();
+      } finally {
+        await vault.close();
+        await connection.close();
+      }
+    },
+    shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await vault.close();
-      await connection.close();
     },
   };
 }
