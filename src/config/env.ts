@@ -49,13 +49,24 @@ const envSchema = z
     EXACT_CLIENT_ID: optionalString,
     EXACT_CLIENT_SECRET: optionalString,
     EXACT_REDIRECT_URI: z.url({ message: 'must be the redirect URI registered in the App Center' }).optional(),
+    EXACT_HTTP_TIMEOUT_MS: z.coerce
+      .number()
+      .int('must be a whole number of milliseconds')
+      .min(100, 'must be at least 100 ms')
+      .max(120_000, 'must be at most 120000 ms: a slower answer is better treated as lost')
+      .default(15_000),
     CHAINKEEPER_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
     CHAINKEEPER_CODEC_PORT: port.default(8888),
     CHAINKEEPER_CODEC_TOKEN: optionalString,
     CHAINKEEPER_CODEC_ORIGINS: z
       .string()
       .default('http://localhost:8233,http://127.0.0.1:8233')
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
     CHAINKEEPER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     CHAINKEEPER_METRICS_PORT: port.default(9464),
     CHAINKEEPER_WEBHOOK_URL: z.url({ message: 'must be an http(s) URL that receives notifications' }).optional(),

@@ -44,7 +44,13 @@ export async function createChainkeeperWorker(
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const keys = await loadKeyDirectory(env.CHAINKEEPER_KEYS_DIR, { createIfMissing: options.createKeysIfMissing });
   const vault = await openVault({ url: env.CHAINKEEPER_STORE_URL, sealer: createTokenSealer(keys.org) });
-  const exact = options.exact ?? createExactGateway({ apps: appsFromEnv(env) });
+  const timeout = env.EXACT_HTTP_TIMEOUT_MS;
+  const exact =
+    options.exact ??
+    createExactGateway({
+      apps: appsFromEnv(env),
+      timeouts: { connectMs: Math.min(timeout, 5000), headersMs: timeout, bodyMs: timeout },
+    });
   const connection = await NativeConnection.connect(connectionOptions(env));
   const worker = await Worker.create({
     connection,
