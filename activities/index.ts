@@ -1,4 +1,11 @@
 import type { OrgKeyRing } from '../src/crypto/keys';
+import {
+  disabledWebhookNotifier,
+  type WebhookDelivery,
+  type WebhookEvent,
+  type WebhookNotifier,
+} from '../src/notify/webhooks';
+import { noopRefreshMetrics, type RefreshMetrics } from '../src/observability/metrics';
 import type { Logger } from '../src/log';
 import type { Vault } from '../src/vault/vault';
 import { deleteCredentials, storeCredentials, type StoreCredentialsRequest } from './credentials';
@@ -28,13 +35,38 @@ export interface ActivityDeps {
   keys?: OrgKeyRing;
   /** Browser-login settings for recovery. @default Debian's chromium, no screenshots */
   recovery?: RecoverySettings;
+  /** Where refresh outcomes, token calls and recoveries are counted. @default not counted */
+  metrics?: RefreshMetrics;
+  /** Signed webhook notifications. @default off */
+  notifier?: WebhookNotifier;
+}
+
+/** Runs `work` and reports how it ended: "ok" or the failure type it threw. */
+async function counted<T extends { tokenCallMade?: boolean }>(
+  metrics: RefreshMetrics,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await work();
+    metrics.refreshOutcome('ok');
+    if (result.tokenCallMade) metrics.tokenCall();
+    return result;
+  } catch (error) {
+    const failure = error as { type?: string; details?: { tokenCallMade?: boolean }[] };
+    metrics.refreshOutcome(failure.type ?? 'other');
+    if (failure.details?.[0]?.tokenCallMade) metrics.tokenCall();
+    throw error;
+  }
 }
 
 /** The activities, as thin adapters from Temporal to src/ (the samples' dependency-injection pattern). */
 export function createActivities(deps: ActivityDeps) {
   const ctx = { ...deps, now: deps.now ?? Date.now };
+  const metrics = deps.metrics ?? noopRefreshMetrics;
+  const notifier = deps.notifier ?? disabledWebhookNotifier;
   return {
-    refreshChain: (request: RefreshRequest): Promise<RefreshResult> => refreshChain(ctx, request),
+    refreshChain: (request: RefreshRequest): Promise<RefreshResult> =>
+      counted(metrics, () => refreshChain(ctx, request)),
     exchangeCode: (request: ExchangeCodeRequest): Promise<ChainSnapshot> => exchangeCode(ctx, request),
     adoptRefreshToken: (request: AdoptRefreshTokenRequest): Promise<ChainSnapshot> => adoptRefreshToken(ctx, request),
     async loadChain({ alias }: { alias: string }): Promise<ChainSnapshot | null> {
@@ -44,7 +76,19 @@ export function createActivities(deps: ActivityDeps) {
     storeCredentials: (request: StoreCredentialsRequest): Promise<void> => storeCredentials(ctx, request),
     deleteCredentials: (request: { alias: string; reason: string }): Promise<boolean> =>
       deleteCredentials(ctx, request),
-    recoverChain: (input: RecoveryInput): Promise<RecoveryResult> => recoverChain(ctx, input),
+    async recoverChain(input: RecoveryInput): Promise<RecoveryResult> {
+      try {
+        const result = await recoverChain(ctx, input);
+        metrics.recovery('succeeded');
+        metrics.tokenCall();
+        return result;
+      } catch (error) {
+        metrics.recovery('failed');
+        throw error;
+      }
+    },
+    /** Sends a signed notification when webhooks are configured; never fails (delivery problems are reported). */
+    notify: (event: WebhookEvent): Promise<WebhookDelivery> => notifier.notify(event),
     async recordAudit({ alias, kind, detail }: AuditRequest): Promise<void> {
       await ctx.vault.appendAudit(alias, { kind, at: new Date(ctx.now()), detail });
     },

@@ -70,7 +70,11 @@ const envSchema = z
     CHAINKEEPER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     CHAINKEEPER_METRICS_PORT: port.default(9464),
     CHAINKEEPER_WEBHOOK_URL: z.url({ message: 'must be an http(s) URL that receives notifications' }).optional(),
-    CHAINKEEPER_WEBHOOK_SECRET: optionalString,
+    CHAINKEEPER_WEBHOOK_SECRET: z
+      .string()
+      .min(16, 'must be at least 16 characters: it signs every notification')
+      .optional(),
+    SIMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
     TEMPORAL_UI_PORT: port.default(8233),
     SIMULATOR_PORT: port.default(8870),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -77,7 +77,7 @@ export async function loadHistoryKeys(dir: string): Promise<HistoryKeyring> {
     names = await readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new HistoryKeyError(`history key directory ${dir} does not exist: create a key with writeHistoryKey`, dir);
+      throw new HistoryKeyError(`history key directory ${dir} does not exist: run chainkeeper keys init`, dir);
     }
     throw error;
   }
@@ -90,7 +90,7 @@ export async function loadHistoryKeys(dir: string): Promise<HistoryKeyring> {
   const ids = [...keys.keys()].sort();
   const currentKeyId = ids[ids.length - 1];
   if (currentKeyId === undefined) {
-    throw new HistoryKeyError(`no history-<id>.key file in ${dir}: create a key with writeHistoryKey`, dir);
+    throw new HistoryKeyError(`no history-<id>.key file in ${dir}: run chainkeeper keys init`, dir);
   }
   return { currentKeyId, keys };
 }

@@ -1,9 +1,17 @@
-/** `npm run worker`: one chainkeeper worker from environment configuration (see the README's table). */
+/**
+ * `npm run worker`: one chainkeeper worker from environment configuration (see the README's table), with JSON
+ * logs (the Temporal runtime's too) and a Prometheus endpoint serving chainkeeper's and the runtime's metrics.
+ */
+import { Runtime } from '@temporalio/worker';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../log';
+import { createMetrics } from '../observability/metrics';
+import { startMetricsServer } from '../observability/metrics-server';
+import { createTemporalLogger } from '../observability/runtime-logger';
+import { freePort } from './dev-server';
 import { createChainkeeperWorker } from './worker';
 
-const env = (() => {
+function configuration() {
   try {
     return loadEnv();
   } catch (error) {
@@ -13,15 +21,38 @@ const env = (() => {
     }
     throw error;
   }
-})();
+}
+
+const env = configuration();
 const log = createLogger(env.LOG_LEVEL);
-const worker = await createChainkeeperWorker(env, { log });
+// The runtime's own exporter listens on a private port; our /metrics appends its text.
+const runtimeMetricsPort = await freePort();
+Runtime.install({
+  logger: createTemporalLogger(log),
+  telemetryOptions: {
+    logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+    metrics: { prometheus: { bindAddress: `127.0.0.1:${runtimeMetricsPort}` } },
+  },
+});
+const metrics = createMetrics();
+const metricsServer = await startMetricsServer({
+  registry: metrics.registry,
+  host: env.CHAINKEEPER_METRICS_HOST,
+  port: env.CHAINKEEPER_METRICS_PORT,
+  runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
+  log,
+});
+const worker = await createChainkeeperWorker(env, { log, metrics });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'stopping the worker');
     worker.shutdown();
   });
 }
-log.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, 'worker running');
+log.info(
+  { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, metrics: `${metricsServer.url}/metrics` },
+  'worker running',
+);
 await worker.run();
+await metricsServer.close();
 log.info('worker stopped');

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createExactGateway, type ExactGateway } from '../../activities/exact-gateway';
@@ -8,6 +9,9 @@ import { loadKeyDirectory } from '../crypto/key-directory';
 import { SodiumPayloadCodec } from '../crypto/payload-codec';
 import { createTokenSealer } from '../crypto/seal';
 import { createLogger, type Logger } from '../log';
+import { createWebhookNotifier, disabledWebhookNotifier } from '../notify/webhooks';
+import { startContainerCensus } from '../observability/container-census';
+import { createMetrics, type ChainkeeperMetrics } from '../observability/metrics';
 import { openVault } from '../vault/open-vault';
 import type { Vault } from '../vault/vault';
 import { connectionOptions } from './connection';
@@ -25,6 +29,8 @@ export interface WorkerFactoryOptions {
   exact?: ExactGateway;
   /** @default a JSON logger at LOG_LEVEL */
   log?: Logger;
+  /** Where outcomes are counted; the census of containers by status runs when given. @default not counted */
+  metrics?: ChainkeeperMetrics;
 }
 
 export interface ChainkeeperWorker {
@@ -52,6 +58,15 @@ export async function createChainkeeperWorker(
       timeouts: { connectMs: Math.min(timeout, 5000), headersMs: timeout, bodyMs: timeout },
     });
   const connection = await NativeConnection.connect(connectionOptions(env));
+  const notifier = env.CHAINKEEPER_WEBHOOK_URL
+    ? createWebhookNotifier({ url: env.CHAINKEEPER_WEBHOOK_URL, secret: env.CHAINKEEPER_WEBHOOK_SECRET!, log })
+    : disabledWebhookNotifier;
+  const metrics = options.metrics;
+  // Every worker counts the whole namespace: dashboards take max by status, not the sum.
+  const censusClient = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const census = metrics
+    ? startContainerCensus({ count: (query) => censusClient.workflow.count(query), metrics, log })
+    : undefined;
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -63,6 +78,8 @@ export async function createChainkeeperWorker(
       log,
       keys: keys.org,
       recovery: { chromiumPath: env.CHROMIUM_PATH, evidenceDir: EVIDENCE_DIR },
+      metrics,
+      notifier,
     }),
     dataConverter: createDataConverter(await SodiumPayloadCodec.create(keys.history)),
   });
@@ -73,6 +90,7 @@ export async function createChainkeeperWorker(
       try {
         await worker.run();
       } finally {
+        await census?.stop();
         await vault.close();
         await connection.close();
       }

@@ -1,10 +1,24 @@
-import { condition, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  proxyActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import type { WebhookEvent } from '../../src/notify/webhooks';
 import type { ChainSnapshot } from '../../activities/types';
 import { CHAIN_STATUS, CREDENTIALS_EXPIRE_AT } from '../search-attributes';
 import { renderDetails } from './details';
 import type { ClassifiedFailure } from './failures';
 import { dayIndex, nextRefreshAt, type ResolvedOptions } from './schedule';
 import type { CarriedState, ChainStatus, ContainerInput, ContainerStatus } from './types';
+
+/** Notifications retry inside the activity; the workflow never waits on them. */
+const { notify } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 1 },
+});
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -117,6 +131,7 @@ export class ContainerRun {
   /** A healthy chain again: clear retries and the reason a human was needed. */
   settle(): void {
     this.state.reauthReason = undefined;
+    this.state.reauthNotified = false;
     this.state.refreshNowRequested = false;
     this.retryAttempt = 0;
     this.tooEarlyStreak = 0;
@@ -130,6 +145,23 @@ export class ContainerRun {
     this.retryAtMs = undefined;
     this.retryAttempt = 0;
     this.publish('needs-reauth');
+  }
+
+  /** Tells the webhook (if any) once per episode that a human is needed. */
+  announceNeedsReauth(): void {
+    if (this.state.reauthNotified || this.state.status !== 'needs-reauth') return;
+    this.state.reauthNotified = true;
+    this.notify({
+      type: 'needs-reauth',
+      alias: this.alias,
+      reason: this.state.reauthReason ?? '',
+      at: iso(Date.now())!,
+    });
+  }
+
+  /** Fires a webhook notification without waiting for it. */
+  notify(event: WebhookEvent): void {
+    void notify(event).catch(() => undefined);
   }
 
   countTokenCall(made: boolean | undefined): void {

@@ -221,6 +221,8 @@ export async function dataContainer(input: ContainerInput): Promise<void> {
       await run.exclusive(() => recover(run));
       continue;
     }
+    // Nothing will heal it by itself now: a human is needed, so say it once.
+    if (s.status === 'needs-reauth' && dueAt === undefined) run.announceNeedsReauth();
     const seen = run.wake;
     if (dueAt === undefined) {
       await condition(() => run.wake !== seen);

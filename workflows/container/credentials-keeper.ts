@@ -64,18 +64,34 @@ export async function forgetCredentials(run: ContainerRun, reason: string): Prom
   return { alias: run.alias };
 }
 
+/** Admins are warned this long before credentials are deleted, to re-enter them in time. */
+export const EXPIRY_WARNING_MS = 3 * 24 * 60 * 60 * 1000;
+
 /**
- * Deletes the credentials when their 30 days are up, on a durable timer that re-entry moves. Runs beside the
- * refresh loop for the life of the run.
+ * Deletes the credentials when their 30 days are up, on a durable timer that re-entry moves, and warns the
+ * webhook three days before. Runs beside the refresh loop for the life of the run.
  */
 export async function keepCredentials(run: ContainerRun): Promise<never> {
+  const s = run.state;
   for (;;) {
-    await condition(() => run.state.credentials !== undefined);
-    const expiresAtMs = run.state.credentials!.expiresAtMs;
-    const changed = await condition(
-      () => run.state.credentials?.expiresAtMs !== expiresAtMs,
-      Math.max(expiresAtMs - Date.now(), 1),
-    );
-    if (!changed) await forgetCredentials(run, 'the 30 days of the credentials are over');
+    await condition(() => s.credentials !== undefined);
+    const expiresAtMs = s.credentials!.expiresAtMs;
+    const moved = () => s.credentials?.expiresAtMs !== expiresAtMs;
+    const warnAtMs = expiresAtMs - EXPIRY_WARNING_MS;
+    if (s.expiryWarnedFor !== expiresAtMs && warnAtMs > Date.now() && (await condition(moved, warnAtMs - Date.now()))) {
+      continue;
+    }
+    if (s.expiryWarnedFor !== expiresAtMs) {
+      s.expiryWarnedFor = expiresAtMs;
+      run.notify({
+        type: 'credentials-expiring',
+        alias: run.alias,
+        expiresAt: new Date(expiresAtMs).toISOString(),
+        at: new Date().toISOString(),
+      });
+    }
+    if (!(await condition(moved, Math.max(expiresAtMs - Date.now(), 1)))) {
+      await forgetCredentials(run, 'the 30 days of the credentials are over');
+    }
   }
 }

@@ -44,6 +44,7 @@ export async function recover(run: ContainerRun): Promise<void> {
     run.countTokenCall(true);
     run.adopt(result.chain);
     run.settle();
+    run.notify({ type: 'recovered', alias: run.alias, at: new Date().toISOString(), chain: result.chain.chain });
   } catch (err) {
     const failure = classifyFailure(err);
     run.recordFailure(failure);

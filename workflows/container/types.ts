@@ -55,6 +55,10 @@ export interface CarriedState {
   recoveries: { dayIndex: number; today: number; total: number };
   /** After a failed recovery, the next one waits until then (an hour), so a flaky login page is not hammered. */
   nextRecoveryAtMs?: number;
+  /** The webhook was told about the current needs-reauth episode. */
+  reauthNotified?: boolean;
+  /** The credentials expiry the webhook was warned about (once per expiry). */
+  expiryWarnedFor?: number;
   /** The TOTP step of the last submitted code: the next login waits for a later step. */
   lastTotpStep?: number;
 }

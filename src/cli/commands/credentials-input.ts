@@ -75,7 +75,7 @@ async function ask(): Promise<{ username: string; password: string; totpSecret: 
   );
   const totpSecret = await password(
     {
-      message: 'TOTP secret (base32, as shown when the authenticator was set up):',
+      message: 'TOTP secret (base32, from the authenticator set-up):',
       mask: '*',
       validate: (value) => {
         try {

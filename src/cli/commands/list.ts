@@ -13,6 +13,8 @@ function table(rows: ContainerRow[]): string {
   const out = new Table({
     head: ['alias', 'status', 'credentials expire', 'running since'],
     style: { head: [], border: [] },
+    // No rule between rows: hundreds of containers should stay readable.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const row of rows) {
     out.push([row.alias, row.status ?? '(starting)', row.credentialsExpireAt ?? '—', row.runningSince]);

@@ -15,6 +15,8 @@ export function relativeTime(iso: string, nowMs: number): string {
   return deltaS >= 0 ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
 }
 
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 /** A container's status as a few aligned lines an admin reads at a glance (it holds no secret). */
 export function statusSummary(status: ContainerStatus, nowMs: number = Date.now()): string {
   const when = (iso: string): string => `${iso} (${relativeTime(iso, nowMs)})`;
@@ -42,8 +44,8 @@ export function statusSummary(status: ContainerStatus, nowMs: number = Date.now(
   lines.push(
     line(
       'counters',
-      `${status.refreshes} refreshes, ${status.failures} failures, ${status.tokenCallsToday} token calls today, ` +
-        `${status.runs} run${status.runs === 1 ? '' : 's'}`,
+      `${count(status.refreshes, 'refresh', 'refreshes')}, ${count(status.failures, 'failure')}, ` +
+        `${count(status.tokenCallsToday, 'token call')} today, ${count(status.runs, 'run')}`,
     ),
   );
   return lines.join('\n');
