@@ -120,6 +120,17 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): ChainkeeperEnv {
   );
 }
 
+/** For entry points: the configuration, or its problems on stderr and exit code 2 (nothing else has started yet). */
+export function loadEnvOrExit(env: NodeJS.ProcessEnv = process.env): ChainkeeperEnv {
+  try {
+    return loadEnv(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}
+
 /** An Exact Online app as the worker knows it; the secret never leaves worker configuration. */
 export interface ExactApp {
   clientId: string;

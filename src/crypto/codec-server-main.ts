@@ -2,20 +2,13 @@
  * `npm run codec-server`: decodes chainkeeper's encrypted payloads for an authorized admin's Temporal Web UI
  * (and `temporal --codec-endpoint`). Needs the history keys of CHAINKEEPER_KEYS_DIR.
  */
-import { ConfigError, loadEnv } from '../config/env';
+import { loadEnvOrExit } from '../config/env';
 import { createLogger } from '../log';
 import { startCodecServer } from './codec-server';
 import { loadHistoryKeys } from './history-keys';
 import { SodiumPayloadCodec } from './payload-codec';
 
-let env;
-try {
-  env = loadEnv();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const env = loadEnvOrExit();
 const log = createLogger(env.LOG_LEVEL);
 const codec = await SodiumPayloadCodec.create(await loadHistoryKeys(env.CHAINKEEPER_KEYS_DIR));
 const server = await startCodecServer({

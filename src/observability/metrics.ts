@@ -1,20 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { ChainStatus } from '../../workflows/container/types';
+import { CHAIN_STATUSES, type ChainStatus } from '../../workflows/container/types';
 import { FAILURE_TYPES } from '../../workflows/failure-types';
 
-/** Every status a container can have, in the order admins read them. */
-export const CHAIN_STATUSES = [
-  'healthy',
-  'refreshing',
-  'retrying',
-  'recovering',
-  'needs-reauth',
-  'paused',
-] as const satisfies readonly ChainStatus[];
-
-// Fails to compile when ChainStatus gains a status this list lacks, so the gauge never misses one.
-const everyStatusListed: [Exclude<ChainStatus, (typeof CHAIN_STATUSES)[number]>] extends [never] ? true : never = true;
-void everyStatusListed;
+export { CHAIN_STATUSES };
 
 /** Label values of `chainkeeper_refresh_outcomes_total`: "ok" or a failure type; anything else counts as "other". */
 export const REFRESH_OUTCOME_TYPES = ['ok', ...Object.values(FAILURE_TYPES), 'other'] as const;

@@ -3,7 +3,7 @@
  * logs (the Temporal runtime's too) and a Prometheus endpoint serving chainkeeper's and the runtime's metrics.
  */
 import { Runtime } from '@temporalio/worker';
-import { ConfigError, loadEnv } from '../config/env';
+import { loadEnvOrExit } from '../config/env';
 import { createLogger } from '../log';
 import { createMetrics } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
@@ -11,19 +11,7 @@ import { createTemporalLogger } from '../observability/runtime-logger';
 import { freePort } from './dev-server';
 import { createChainkeeperWorker } from './worker';
 
-function configuration() {
-  try {
-    return loadEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-const env = configuration();
+const env = loadEnvOrExit();
 const log = createLogger(env.LOG_LEVEL);
 // The runtime's own exporter listens on a private port; our /metrics appends its text.
 const runtimeMetricsPort = await freePort();

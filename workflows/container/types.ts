@@ -1,7 +1,8 @@
 import type { ExactRules } from '../../src/exact/rules';
 
-/** What an admin sees a container as. */
-export type ChainStatus = 'healthy' | 'refreshing' | 'retrying' | 'recovering' | 'needs-reauth' | 'paused';
+/** What an admin sees a container as, in the order an admin reads them. */
+export const CHAIN_STATUSES = ['healthy', 'refreshing', 'retrying', 'recovering', 'needs-reauth', 'paused'] as const;
+export type ChainStatus = (typeof CHAIN_STATUSES)[number];
 
 /** Where a container's Exact Online company lives and which app it uses. Holds no secret. */
 export interface ExactTarget {

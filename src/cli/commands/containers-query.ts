@@ -1,18 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { dataContainer } from '../../../workflows';
 import { CHAIN_STATUS, CREDENTIALS_EXPIRE_AT } from '../../../workflows/search-attributes';
-import type { ChainStatus } from '../../../workflows/container/types';
+import { CHAIN_STATUSES, type ChainStatus } from '../../../workflows/container/types';
 import { UsageError } from '../alias';
 
-/** Every status a container can show, in the order an admin reads them. */
-export const CHAIN_STATUSES: readonly ChainStatus[] = [
-  'healthy',
-  'refreshing',
-  'retrying',
-  'recovering',
-  'needs-reauth',
-  'paused',
-];
+export { CHAIN_STATUSES };
 
 /** One running container as the visibility store sees it (search attributes; never a secret). */
 export interface ContainerRow {
