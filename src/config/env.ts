@@ -75,6 +75,7 @@ const envSchema = z
       .min(16, 'must be at least 16 characters: it signs every notification')
       .optional(),
     SIMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+    SIMULATOR_STATE_FILE: optionalString,
     TEMPORAL_UI_PORT: port.default(8233),
     SIMULATOR_PORT: port.default(8870),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

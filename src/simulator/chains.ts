@@ -39,7 +39,32 @@ export class ChainStore {
   private readonly byId = new Map<string, Chain>();
   private readonly liveByAppUser = new Map<string, Chain>();
 
-  constructor(private readonly mint: TokenMint) {}
+  /** @param changed Told after every change, so the state file can be saved. */
+  constructor(
+    private readonly mint: TokenMint,
+    private readonly changed: () => void = () => {},
+  ) {}
+
+  /** How many chains were ever started (live or not). */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Every chain, as plain copies (for the state file). */
+  snapshot(): Chain[] {
+    return [...this.byId.values()].map((chain) => structuredClone(chain));
+  }
+
+  /** Replaces every chain with saved ones; the caller has checked there is at most one live chain per pair. */
+  restore(chains: readonly Chain[]): void {
+    this.byId.clear();
+    this.liveByAppUser.clear();
+    for (const saved of chains) {
+      const chain = structuredClone(saved);
+      this.byId.set(chain.id, chain);
+      if (chain.status === 'live') this.liveByAppUser.set(ChainStore.key(chain.clientId, chain.userId), chain);
+    }
+  }
 
   /** Starts a chain for (app, user) and supersedes the previous one: only one live chain per pair. */
   start(clientId: string, userId: string, nowMs: number): { chain: Chain; superseded?: Chain; pair: TokenPair } {
@@ -95,7 +120,9 @@ export class ChainStore {
 
   /** The first use of the current pair ends the grace of the token before it. */
   activate(chain: Chain, generation: number): void {
-    if (chain.status === 'live' && generation === chain.generation) chain.activated = true;
+    if (chain.status !== 'live' || generation !== chain.generation || chain.activated) return;
+    chain.activated = true;
+    this.changed();
   }
 
   /** Someone else refreshed and used the new pair: every token the client holds is now old. */
@@ -104,11 +131,13 @@ export class ChainStore {
     chain.generation++;
     chain.issuedAtMs = nowMs;
     chain.activated = true;
+    this.changed();
   }
 
   invalidate(chain: Chain): void {
     chain.status = 'invalidated';
     this.liveByAppUser.delete(ChainStore.key(chain.clientId, chain.userId));
+    this.changed();
   }
 
   /** Ages the refresh tokens the client may hold so they are past their idle lifetime. */
@@ -116,6 +145,7 @@ export class ChainStore {
     const longAgo = nowMs - refreshTokenIdleTtlS * 1000 - 1000;
     chain.issuedAtMs = longAgo;
     if (chain.grace) chain.grace.issuedAtMs = longAgo;
+    this.changed();
   }
 
   private issue(chain: Chain, nowMs: number): TokenPair {
@@ -123,6 +153,7 @@ export class ChainStore {
     chain.issuedAtMs = nowMs;
     chain.activated = false;
     chain.lastAccessTokenIssuedMs = nowMs;
+    this.changed();
     const claims = { chainId: chain.id, generation: chain.generation };
     return {
       accessToken: this.mint.accessToken({ ...claims, issuedAtMs: nowMs }),

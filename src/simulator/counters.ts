@@ -76,6 +76,15 @@ export interface FaultRecord {
   kind: string;
 }
 
+/** Where a request went: a fault route, or the control API. */
+export type RequestRoute = FaultRecord['route'] | 'control';
+
+/** A request whose client disconnected before the simulator answered it. */
+export interface AbandonedRecord {
+  atMs: number;
+  route: RequestRoute;
+}
+
 /** A snapshot of the counters (plain data, safe to serialise). */
 export interface SimCounters {
   tokenCalls: TokenCallRecord[];
@@ -89,6 +98,8 @@ export interface SimCounters {
   chains: ChainRecord[];
   logins: LoginRecord[];
   faultsInjected: FaultRecord[];
+  /** Requests whose client disconnected first (e.g. its timeout fired during a delay); none were processed. */
+  abandonedRequests: AbandonedRecord[];
 }
 
 export class Counters {
@@ -107,6 +118,7 @@ export class Counters {
       chains: [],
       logins: [],
       faultsInjected: [],
+      abandonedRequests: [],
     };
   }
 
@@ -139,6 +151,10 @@ export class Counters {
 
   fault(record: FaultRecord): void {
     this.data.faultsInjected.push(record);
+  }
+
+  abandoned(record: AbandonedRecord): void {
+    this.data.abandonedRequests.push(record);
   }
 
   chainStarted(record: Omit<ChainRecord, 'alive' | 'accessTokenIssuedAtMs'>): void {

@@ -1,18 +1,20 @@
 /**
  * Fault injection per route: the network and server failures a client of Exact must survive (slow answers,
- * 5xx, dropped connections, HTML error pages, cut-off or empty bodies). A fault fires before the request is
- * processed, so it changes no chain, unless the rule says `afterProcessing`: then the simulator does the work
- * (a refresh rotates the chain) and only the answer is lost or mangled.
+ * 5xx, dropped connections, HTML error pages, cut-off or empty bodies, a minutely 429). A fault fires before
+ * the request is processed, so it changes no chain, unless the rule says `afterProcessing`: then the simulator
+ * does the work (a refresh rotates the chain) and only the answer is lost or mangled. A client that gives up
+ * during a `delay` has nothing processed: the request ends as if it never arrived.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Answer } from './answer';
 import { seededRandom } from './prng';
+import { minutelyLimitAnswer } from './rate-limit-answers';
 
 export const faultRuleSchema = z
   .strictObject({
     route: z.enum(['token', 'me', 'auth']),
-    kind: z.enum(['delay', '5xx', 'reset', 'html', 'truncated', 'empty']),
+    kind: z.enum(['delay', '5xx', 'reset', 'html', 'truncated', 'empty', '429']),
     probability: z.number().min(0).max(1).optional(),
     count: z.number().int().positive().optional(),
     delayMs: z.number().int().min(0).max(600_000).optional(),
@@ -27,13 +29,16 @@ export const faultRuleSchema = z
   })
   .refine((rule) => rule.kind !== '5xx' || rule.status === undefined || rule.status >= 500, {
     message: 'a 5xx fault needs a status of 500 or more',
+  })
+  .refine((rule) => rule.kind !== '429' || (rule.route !== 'auth' && !rule.afterProcessing && !rule.status), {
+    message: 'a 429 fault applies to the token and me routes, before processing, and always answers 429',
   });
 
 /**
  * One fault rule. Without `probability` or `count` it hits every request on its route until cleared.
  * `probability` draws from the simulator's seeded PRNG; `count` hits the next N requests.
  * `delayMs` (delay only) @default 1000. `status` for 5xx @default 503, for html @default 500 (200 allowed).
- * `afterProcessing` @default false.
+ * `afterProcessing` @default false. `429` answers as Exact's minutely limit does (token and me routes only).
  */
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 export type FaultRoute = FaultRule['route'];
@@ -82,11 +87,17 @@ export function delayMsOf(rule: FaultRule): number {
   return rule.delayMs ?? DEFAULT_DELAY_MS;
 }
 
-/**
- * What the client receives for a fault: an answer to write, or 'reset' to drop the connection.
- * `processed` is the real answer when the fault applies after processing.
- */
-export function faultAnswer(rule: FaultRule, route: FaultRoute, processed?: Answer): Answer | 'reset' {
+/** What a fault's answer may draw on besides the rule. */
+export interface FaultSituation {
+  /** The simulator's minutely API limit and the end of the current minute window (epoch ms), for `429`. */
+  minutely: { limit: number; resetAtMs: number };
+  /** The real answer, when the fault applies after processing. */
+  processed?: Answer;
+}
+
+/** What the client receives for a fault: an answer to write, or 'reset' to drop the connection. */
+export function faultAnswer(rule: FaultRule, route: FaultRoute, situation: FaultSituation): Answer | 'reset' {
+  const { processed } = situation;
   switch (rule.kind) {
     case 'reset':
       return 'reset';
@@ -100,6 +111,9 @@ export function faultAnswer(rule: FaultRule, route: FaultRoute, processed?: Answ
     }
     case 'empty':
       return textAnswer(200, 'application/json; charset=utf-8', '');
+    case '429':
+      if (route === 'auth') throw new Error('a 429 fault applies to the token and me routes only');
+      return minutelyLimitAnswer(route, situation.minutely.limit, situation.minutely.resetAtMs);
     case 'delay':
       throw new Error('a delay fault has no answer of its own: wait delayMsOf(rule), then answer normally');
   }

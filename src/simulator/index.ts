@@ -10,6 +10,8 @@ import { SimulatorControl } from './control';
 import { FaultInjector } from './faults';
 import { createSimulatorServer } from './server';
 import { SimulatorState } from './state';
+import { readStateFile } from './state-file';
+import { StateSaver } from './state-saver';
 import type { Clock } from './types';
 
 export { ManualClock, systemClock } from './clock';
@@ -20,6 +22,7 @@ export type * from './counters';
 export type { FaultRule, FaultRoute } from './faults';
 export { SimulatorInputError } from './input-error';
 export { SimulatorState } from './state';
+export { StateFileError } from './state-file';
 export { totpCode } from './totp';
 export type { Clock, SimApp, SimUser } from './types';
 
@@ -46,12 +49,19 @@ export interface SimulatorOptions {
   tokenCallsPerDay?: number;
   /** Seed of the PRNG behind probabilistic faults: the same seed gives the same fault sequence. @default 1 */
   seed?: number;
+  /**
+   * A JSON file that keeps apps, users, chains, codes, quotas and the token signing key across restarts: the
+   * first start() loads it when it exists (a file it cannot use is an error, never a silent fresh start), and
+   * every change is written to it soon after, and at stop(). It holds secrets and is written with mode 0600.
+   * Add apps and users after start() when the file may already exist. @default undefined (nothing is kept)
+   */
+  stateFile?: string;
 }
 
 export interface Simulator {
   /** Starts listening; resolves with the base URL (`http://127.0.0.1:<port>`). */
   start(): Promise<{ baseUrl: string }>;
-  /** Stops listening and closes open connections. */
+  /** Stops listening, closes open connections and writes the state file, if any. */
   stop(): Promise<void>;
   /** The base URL; throws before start(). */
   readonly baseUrl: string;
@@ -77,8 +87,25 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   });
   const faults = new FaultInjector(options.seed ?? 1);
   const control = new SimulatorControl(state, faults);
+  const saver = options.stateFile === undefined ? undefined : new StateSaver(options.stateFile, () => state.durable());
+  if (saver) state.onChange(() => saver.changed());
+  let loaded = false;
   let server: Server | undefined;
   let baseUrl: string | undefined;
+
+  /** On the first start only: later starts of the same instance already hold the newest state. */
+  async function loadStateFile(file: string): Promise<void> {
+    if (loaded) return;
+    const saved = await readStateFile(file);
+    if (saved && state.holdsAnything()) {
+      throw new Error(
+        `the simulator already holds apps or users, and its state file ${file} holds saved ones: ` +
+          'add apps and users after start(), or delete the file',
+      );
+    }
+    if (saved) state.restore(saved);
+    loaded = true;
+  }
 
   return {
     state,
@@ -90,12 +117,21 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
     async start() {
       if (server) throw new Error('the simulator is already started');
+      if (options.stateFile !== undefined && saver) {
+        await loadStateFile(options.stateFile);
+        await saver.start();
+      }
       const host = options.host ?? '127.0.0.1';
       const listening = createSimulatorServer({ state, control, faults });
-      await new Promise<void>((resolve, reject) => {
-        listening.once('error', reject);
-        listening.listen(options.port ?? 0, host, () => resolve());
-      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          listening.once('error', reject);
+          listening.listen(options.port ?? 0, host, () => resolve());
+        });
+      } catch (error) {
+        await saver?.stop().catch(() => undefined);
+        throw error;
+      }
       server = listening;
       const { port } = listening.address() as AddressInfo;
       baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -110,7 +146,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         running.close((error) => (error ? reject(error) : resolve())),
       );
       running.closeAllConnections();
-      await closed;
+      try {
+        await closed;
+      } finally {
+        await saver?.stop();
+      }
     },
   };
 }

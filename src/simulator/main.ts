@@ -1,12 +1,16 @@
 /**
  * `npm run simulator`: a local Exact Online on SIMULATOR_PORT (default 8870) with one demo app and one demo
  * user. It prints the demo credentials on purpose: this is a local demo, nothing real logs in with them.
+ * With SIMULATOR_STATE_FILE set, apps, users and chains survive a restart, and so do the demo app and user.
+ * SIMULATOR_HOST sets the interface (default 127.0.0.1).
  */
 import { randomBytes } from 'node:crypto';
-import { createSimulator } from './index';
+import { resolve } from 'node:path';
+import { createSimulator, type Simulator, type SimApp, type SimUser } from './index';
 
 const DEFAULT_PORT = 8870;
 const DEMO_REDIRECT_URI = 'http://127.0.0.1:8871/callback';
+const DEMO_USERNAME = 'demo@example.test';
 
 function portFromEnv(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PORT;
@@ -17,16 +21,54 @@ function portFromEnv(raw: string | undefined): number {
   return port;
 }
 
+/** The demo app and user from the state file when it has them, else new ones. */
+function demoAppAndUser(simulator: Simulator): { app: SimApp; user: SimUser; reused: boolean } {
+  const savedApp = simulator.state.listApps().find((app) => app.redirectUri === DEMO_REDIRECT_URI);
+  const savedUser = simulator.state.findUserByName(DEMO_USERNAME);
+  const app = savedApp ?? simulator.control.addApp({ redirectUri: DEMO_REDIRECT_URI });
+  const user =
+    savedUser ??
+    simulator.control.addUser({
+      username: DEMO_USERNAME,
+      password: randomBytes(9).toString('base64url'),
+      fullName: 'Demo User',
+    });
+  return { app, user, reused: savedApp !== undefined && savedUser !== undefined };
+}
+
+function stopOnSignals(simulator: Simulator): void {
+  const stop = (signal: string): void => {
+    console.log(`${signal}: stopping the simulator`);
+    simulator.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(
+          `could not stop the simulator cleanly: ${error instanceof Error ? error.message : 'unknown error'}`,
+        );
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
 async function main(): Promise<void> {
-  const simulator = createSimulator({ port: portFromEnv(process.env.SIMULATOR_PORT) });
-  const app = simulator.control.addApp({ redirectUri: DEMO_REDIRECT_URI });
-  const user = simulator.control.addUser({
-    username: 'demo@example.test',
-    password: randomBytes(9).toString('base64url'),
-    fullName: 'Demo User',
+  const stateFileSetting = process.env.SIMULATOR_STATE_FILE;
+  const stateFile = stateFileSetting ? resolve(stateFileSetting) : undefined;
+  const simulator = createSimulator({
+    // Loopback by default; a container image sets SIMULATOR_HOST=0.0.0.0 so other services reach it.
+    host: process.env.SIMULATOR_HOST || '127.0.0.1',
+    port: portFromEnv(process.env.SIMULATOR_PORT),
+    stateFile,
   });
+  // Before anything is printed: whoever reads the banner may signal at once.
+  stopOnSignals(simulator);
+  // Start first: the state file is read at start, and may already hold the demo app and user.
   const { baseUrl } = await simulator.start();
+  const { app, user, reused } = demoAppAndUser(simulator);
   console.log(`Exact Online simulator listening on ${baseUrl}`);
+  if (stateFile) console.log(`  state file:    ${stateFile}${reused ? ' (demo app and user reused)' : ''}`);
   console.log(`  control API:   ${baseUrl}/_sim/counters`);
   console.log(`  demo app:      client_id=${app.clientId} client_secret=${app.clientSecret}`);
   console.log(`                 redirect_uri=${app.redirectUri}`);
@@ -35,19 +77,6 @@ async function main(): Promise<void> {
     `  authorize at:  ${baseUrl}/api/oauth2/auth?client_id=${encodeURIComponent(app.clientId)}` +
       `&redirect_uri=${encodeURIComponent(app.redirectUri)}&response_type=code&state=demo`,
   );
-
-  const stop = (signal: string): void => {
-    console.log(`${signal}: stopping the simulator`);
-    simulator.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('could not stop the simulator cleanly', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@
  * token endpoint's rules.
  */
 import { type Answer, jsonAnswer, odataErrorAnswer } from './answer';
+import { minutelyLimitAnswer, minutelyRateLimitHeaders } from './rate-limit-answers';
 import type { SimulatorState } from './state';
 import type { SimUser } from './types';
 
@@ -68,11 +69,6 @@ function rateLimitedMe(
   const key = `${clientId}\u0000${user.division}`;
   const minute = state.apiMinuteQuota.peek(key, nowMs);
   const day = state.apiDayQuota.peek(key, nowMs);
-  const minutelyHeaders = (remaining: number, resetAtMs: number): Record<string, string> => ({
-    'X-RateLimit-Minutely-Limit': String(state.apiMinuteQuota.limit),
-    'X-RateLimit-Minutely-Remaining': String(remaining),
-    'X-RateLimit-Minutely-Reset': String(resetAtMs),
-  });
   const dailyHeaders = (remaining: number, resetAtMs: number): Record<string, string> => ({
     'X-RateLimit-Limit': String(state.apiDayQuota.limit),
     'X-RateLimit-Remaining': String(remaining),
@@ -82,13 +78,7 @@ function rateLimitedMe(
   if (day.remaining === 0) {
     return odataErrorAnswer(429, 'API rate limit exceeded: too many calls today', dailyHeaders(0, day.resetAtMs));
   }
-  if (minute.remaining === 0) {
-    return odataErrorAnswer(
-      429,
-      'API rate limit exceeded: too many calls this minute',
-      minutelyHeaders(0, minute.resetAtMs),
-    );
-  }
+  if (minute.remaining === 0) return minutelyLimitAnswer('me', state.apiMinuteQuota.limit, minute.resetAtMs);
   const afterMinute = state.apiMinuteQuota.take(key, nowMs);
   const afterDay = state.apiDayQuota.take(key, nowMs);
   return jsonAnswer(
@@ -96,7 +86,7 @@ function rateLimitedMe(
     { d: { results: [meRecord(user, request)] } },
     {
       ...dailyHeaders(afterDay.remaining, afterDay.resetAtMs),
-      ...minutelyHeaders(afterMinute.remaining, afterMinute.resetAtMs),
+      ...minutelyRateLimitHeaders(state.apiMinuteQuota.limit, afterMinute.remaining, afterMinute.resetAtMs),
     },
   );
 }

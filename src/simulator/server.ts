@@ -1,13 +1,17 @@
 /**
  * HTTP wiring: routes each request to the token endpoint, /Me, the control API or the login pages, reads
  * bodies, applies faults and writes answers. Decisions live in the endpoint modules.
+ *
+ * A client that disconnects before its answer (its timeout fired during a delay fault) is not an error of the
+ * simulator: the request is dropped quietly and counted in `abandonedRequests`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Answer } from './answer';
 import { answerControlRequest } from './control-api';
 import type { SimulatorControl } from './control';
-import { delayMsOf, faultAnswer, type FaultInjector, type FaultRoute } from './faults';
+import type { RequestRoute } from './counters';
+import { delayMsOf, faultAnswer, type FaultInjector, type FaultRoute, type FaultSituation } from './faults';
 import { handleLoginRoute } from './login';
 import { answerMeRequest } from './me-endpoint';
 import type { SimulatorState } from './state';
@@ -31,7 +35,11 @@ class BodyTooLargeError extends Error {
 
 export function createSimulatorServer(parts: ServerParts): Server {
   return createServer((req, res) => {
-    handle(parts, req, res).catch((error: unknown) => answerInternalError(res, error));
+    handle(parts, req, res).catch((error: unknown) => {
+      // The request stream fails only when the client went away while we read it: nobody to answer.
+      if (req.errored !== null && error === req.errored) abandon(parts, req, res);
+      else answerInternalError(res, error);
+    });
   });
 }
 
@@ -41,6 +49,11 @@ function routeOf(path: string): FaultRoute {
   if (lower === TOKEN_PATH) return 'token';
   if (lower === ME_PATH) return 'me';
   return 'auth';
+}
+
+function requestRouteOf(req: IncomingMessage): RequestRoute {
+  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  return path.startsWith(CONTROL_PREFIX) ? 'control' : routeOf(path);
 }
 
 async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -56,8 +69,12 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   const route = routeOf(url.pathname);
   const fault = parts.faults.pick(route);
   if (fault) parts.state.counters.fault({ atMs: parts.state.nowMs(), route, kind: fault.kind });
-  if (fault?.kind === 'delay') await sleep(delayMsOf(fault));
-  else if (fault && !fault.afterProcessing) return deliver(res, faultAnswer(fault, route));
+  if (fault?.kind === 'delay') {
+    await waitUnlessClientLeaves(delayMsOf(fault), res);
+    if (res.destroyed) return abandon(parts, req, res);
+  } else if (fault && !fault.afterProcessing) {
+    return deliver(res, faultAnswer(fault, route, situation(parts)));
+  }
 
   if (route === 'auth') {
     if (!(await handleLoginRoute(parts.state, req, res, url))) {
@@ -81,9 +98,33 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   }
   if (fault?.afterProcessing) {
     if (route === 'token') parts.state.counters.markLastTokenCallAnswerLost();
-    return deliver(res, faultAnswer(fault, route, answer));
+    return deliver(res, faultAnswer(fault, route, { ...situation(parts), processed: answer }));
   }
   send(res, answer);
+}
+
+function situation(parts: ServerParts): FaultSituation {
+  const quota = parts.state.apiMinuteQuota;
+  return { minutely: { limit: quota.limit, resetAtMs: quota.windowEndMs(parts.state.nowMs()) } };
+}
+
+/** Sleeps `ms`, or less when the client disconnects first: there is no one left to answer. */
+async function waitUnlessClientLeaves(ms: number, res: ServerResponse): Promise<void> {
+  const left = new AbortController();
+  const onClose = (): void => left.abort();
+  res.once('close', onClose);
+  try {
+    await sleep(ms, undefined, { signal: left.signal });
+  } catch {
+    // Aborted: the client left, which the caller sees from res.destroyed.
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+function abandon(parts: ServerParts, req: IncomingMessage, res: ServerResponse): void {
+  parts.state.counters.abandoned({ atMs: parts.state.nowMs(), route: requestRouteOf(req) });
+  res.destroy();
 }
 
 function methodNotAllowed(allowed: string): Answer {

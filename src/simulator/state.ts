@@ -7,6 +7,7 @@ import { ChainStore } from './chains';
 import { Counters } from './counters';
 import { SimulatorInputError } from './input-error';
 import { ErrorBudget, FixedWindowQuota } from './limits';
+import { type DurableState, STATE_FILE_VERSION } from './state-file';
 import { mintAuthorizationCode, mintClientSecret, newGuid, TokenMint } from './token-format';
 import { checkTotpSecret, generateTotpSecret, TotpChecker } from './totp';
 import type { Clock, LoginState, SimApp, SimUser } from './types';
@@ -50,7 +51,8 @@ export class SimulatorState implements LoginState {
   readonly rules: Readonly<ExactRules>;
   readonly loginVariant: 'legacy' | 'b2c';
   readonly counters = new Counters();
-  readonly chains = new ChainStore(new TokenMint());
+  private readonly mint = new TokenMint();
+  readonly chains = new ChainStore(this.mint, () => this.changed());
   /** Token-endpoint calls per (app, user) per day. */
   readonly tokenQuota: FixedWindowQuota;
   /** REST calls per (app, division) per minute and per day. */
@@ -63,20 +65,81 @@ export class SimulatorState implements LoginState {
   private readonly usersByName = new Map<string, SimUser>();
   private readonly codes = new Map<string, IssuedCode>();
   private readonly totp = new TotpChecker();
+  private changeListener: () => void = () => {};
 
   constructor(readonly settings: SimulatorSettings) {
     this.clock = settings.clock;
     this.rules = settings.rules;
     this.loginVariant = settings.loginVariant;
     const rules = settings.rules;
-    this.tokenQuota = new FixedWindowQuota(settings.tokenCallsPerDay, () => rules.dayS * 1000);
-    this.apiMinuteQuota = new FixedWindowQuota(API_CALLS_PER_MINUTE, () => rules.minuteS * 1000);
-    this.apiDayQuota = new FixedWindowQuota(API_CALLS_PER_DAY, () => rules.dayS * 1000);
+    const changed = (): void => this.changed();
+    this.tokenQuota = new FixedWindowQuota(settings.tokenCallsPerDay, () => rules.dayS * 1000, changed);
+    this.apiMinuteQuota = new FixedWindowQuota(API_CALLS_PER_MINUTE, () => rules.minuteS * 1000, changed);
+    this.apiDayQuota = new FixedWindowQuota(API_CALLS_PER_DAY, () => rules.dayS * 1000, changed);
     this.errorBudget = new ErrorBudget(
       ERRORS_PER_ENDPOINT_PER_HOUR,
       () => rules.hourS * 1000,
       () => rules.errorBlockS * 1000,
+      changed,
     );
+  }
+
+  /** Calls `listener` after every change the state file keeps (there is one listener: the file's saver). */
+  onChange(listener: () => void): void {
+    this.changeListener = listener;
+  }
+
+  /** Whether any app, user or chain exists yet. */
+  holdsAnything(): boolean {
+    return this.apps.size > 0 || this.users.size > 0 || this.chains.size > 0;
+  }
+
+  /** What the state file keeps: everything except counters, faults and logins in progress. */
+  durable(): DurableState {
+    const nowMs = this.nowMs();
+    return {
+      version: STATE_FILE_VERSION,
+      tokenKey: this.mint.exportKey(),
+      apps: this.listApps(),
+      users: [...this.users.values()].map((user) => ({ ...user })),
+      chains: this.chains.snapshot(),
+      codes: [...this.codes]
+        .filter(([, issued]) => issued.expiresAtMs > nowMs)
+        .map(([code, issued]) => ({ code, ...issued })),
+      totpLastAcceptedStep: this.totp.snapshot(),
+      tokenQuota: this.tokenQuota.snapshot(),
+      apiMinuteQuota: this.apiMinuteQuota.snapshot(),
+      apiDayQuota: this.apiDayQuota.snapshot(),
+      errorBudget: this.errorBudget.snapshot(),
+    };
+  }
+
+  /** Takes back what {@link durable} returned (from a checked state file), replacing everything it covers. */
+  restore(saved: DurableState): void {
+    this.mint.useKey(saved.tokenKey);
+    this.apps.clear();
+    for (const app of saved.apps) this.apps.set(app.clientId, { ...app });
+    this.users.clear();
+    this.usersByName.clear();
+    for (const savedUser of saved.users) {
+      const user = { ...savedUser };
+      this.users.set(user.id, user);
+      this.usersByName.set(user.username.toLowerCase(), user);
+    }
+    this.chains.restore(saved.chains);
+    // Counters start empty, but list the live chains again (as a counter reset does) so later issues are recorded.
+    for (const chain of saved.chains.filter((each) => each.status === 'live')) {
+      const { id: chainId, clientId, userId, startedAtMs } = chain;
+      const username = this.users.get(userId)?.username ?? '';
+      this.counters.chainStarted({ chainId, clientId, userId, username, startedAtMs });
+    }
+    this.codes.clear();
+    for (const { code, ...issued } of saved.codes) this.codes.set(code, issued);
+    this.totp.restore(saved.totpLastAcceptedStep);
+    this.tokenQuota.restore(saved.tokenQuota);
+    this.apiMinuteQuota.restore(saved.apiMinuteQuota);
+    this.apiDayQuota.restore(saved.apiDayQuota);
+    this.errorBudget.restore(saved.errorBudget);
   }
 
   nowMs(): number {
@@ -91,7 +154,12 @@ export class SimulatorState implements LoginState {
     };
     if (this.apps.has(app.clientId)) throw new SimulatorInputError(`an app with clientId ${app.clientId} exists`);
     this.apps.set(app.clientId, app);
+    this.changed();
     return { ...app };
+  }
+
+  listApps(): SimApp[] {
+    return [...this.apps.values()].map((app) => ({ ...app }));
   }
 
   addUser(input: NewUser): SimUser {
@@ -108,6 +176,7 @@ export class SimulatorState implements LoginState {
     };
     this.users.set(user.id, user);
     this.usersByName.set(key, user);
+    this.changed();
     return { ...user };
   }
 
@@ -126,7 +195,10 @@ export class SimulatorState implements LoginState {
   verifyTotp(userId: string, code: string): 'ok' | 'wrong' | 'reused' {
     const user = this.users.get(userId);
     if (!user) return 'wrong';
-    return this.totp.verify(userId, user.totpSecret, code, this.nowMs());
+    const verdict = this.totp.verify(userId, user.totpSecret, code, this.nowMs());
+    // An accepted code is remembered, so that a restart does not let it be replayed.
+    if (verdict === 'ok') this.changed();
+    return verdict;
   }
 
   recordLogin(userId: string | undefined, step: 'password' | 'totp', ok: boolean): void {
@@ -139,6 +211,7 @@ export class SimulatorState implements LoginState {
     const expiresAtMs = nowMs + this.rules.authCodeTtlS * 1000;
     const code = mintAuthorizationCode(expiresAtMs);
     this.codes.set(code, { ...input, expiresAtMs });
+    this.changed();
     return code;
   }
 
@@ -152,6 +225,11 @@ export class SimulatorState implements LoginState {
   /** Codes are single use: once exchanged they are forgotten and read as invalid. */
   useAuthorizationCode(code: string): void {
     this.codes.delete(code);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.changeListener();
   }
 
   private forgetExpiredCodes(nowMs: number): void {

@@ -15,6 +15,7 @@ const REFRESH_MARK = '!IAAA';
 const ACCESS_PREFIX = 'gAAAA';
 const REFRESH_RANDOM_BYTES = 48;
 const ACCESS_RANDOM_BYTES = 620;
+const KEY_BYTES = 32;
 
 /** What a refresh token says about itself. */
 export interface RefreshTokenClaims {
@@ -27,9 +28,24 @@ export interface AccessTokenClaims extends RefreshTokenClaims {
   issuedAtMs: number;
 }
 
-/** Mints and reads the tokens of one simulator instance (tokens of another instance read as garbage). */
+/**
+ * Mints and reads the tokens of one simulator instance (tokens of another instance read as garbage). A
+ * restarted simulator takes its saved key back ({@link useKey}) so the tokens its clients hold stay readable.
+ */
 export class TokenMint {
-  private readonly key = randomBytes(32);
+  private key = randomBytes(KEY_BYTES);
+
+  /** The signing key, base64, for the state file. */
+  exportKey(): string {
+    return this.key.toString('base64');
+  }
+
+  /** Signs and reads with a saved key from now on. */
+  useKey(base64: string): void {
+    const key = Buffer.from(base64, 'base64');
+    if (key.length !== KEY_BYTES) throw new RangeError(`a token signing key has ${KEY_BYTES} bytes`);
+    this.key = key;
+  }
 
   newChainId(): string {
     return randomBytes(CHAIN_ID_BYTES).toString('hex');

@@ -40,6 +40,16 @@ export function totpCode(secret: string, atMs: number): string {
 export class TotpChecker {
   private readonly lastAcceptedStep = new Map<string, number>();
 
+  /** The last accepted step per user id (for the state file, so a restart does not reopen a replay). */
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.lastAcceptedStep);
+  }
+
+  restore(lastAcceptedStep: Readonly<Record<string, number>>): void {
+    this.lastAcceptedStep.clear();
+    for (const [userId, step] of Object.entries(lastAcceptedStep)) this.lastAcceptedStep.set(userId, step);
+  }
+
   verify(userId: string, secret: string, code: string, nowMs: number): 'ok' | 'wrong' | 'reused' {
     if (!new RegExp(`^\\d{${TOTP_DIGITS}}$`).test(code)) return 'wrong';
     const step = Math.floor(nowMs / 1000 / TOTP_STEP_S);

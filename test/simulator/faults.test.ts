@@ -1,7 +1,9 @@
 /** Fault injection: every kind, by count and by seeded probability, before and after processing. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXACT_RULES } from '../../src/exact/rules';
-import { Harness, type HttpAnswer } from './harness';
+import { SimulatorInputError } from '../../src/simulator';
+import { Harness, type HttpAnswer, START_MS } from './harness';
 
 let h: Harness;
 beforeEach(async () => {
@@ -109,11 +111,91 @@ describe('fault kinds', () => {
     expect([answer.status, answer.body]).toEqual([200, '']);
   });
 
+  it('429 on /Me: answers like the minutely limit, with only the minutely headers, before processing', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'me', kind: '429', count: 1 });
+    h.advanceS(15);
+    const answer = await h.me(pair.access_token);
+    expect(answer.status).toBe(429);
+    expect(Object.keys(answer.headers).filter((name) => name.startsWith('x-ratelimit'))).toEqual([
+      'x-ratelimit-minutely-limit',
+      'x-ratelimit-minutely-remaining',
+      'x-ratelimit-minutely-reset',
+    ]);
+    const minutely = ['limit', 'remaining', 'reset'].map((part) => answer.headers[`x-ratelimit-minutely-${part}`]);
+    expect(minutely).toEqual(['60', '0', String(START_MS + 60_000)]);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: '', message: { lang: '', value: 'API rate limit exceeded: too many calls this minute' } },
+    });
+    expect((await h.me(pair.access_token)).headers['x-ratelimit-minutely-remaining']).toBe('59');
+  });
+
+  it('429 on the token route: access_denied JSON with the minutely headers, and the chain does not move', async () => {
+    const pair = await h.newChain();
+    h.sim.control.addFault({ route: 'token', kind: '429', count: 1 });
+    h.advanceS(MIN_INTERVAL_S);
+    const answer = await h.refresh(pair.refresh_token);
+    expect(answer.status).toBe(429);
+    expect(answer.body).toBe(
+      '{"error":"access_denied","error_description":"Rate limit exceeded: too many token requests this minute"}',
+    );
+    expect(answer.headers['x-ratelimit-minutely-remaining']).toBe('0');
+    expect(answer.headers['x-ratelimit-reset']).toBeUndefined();
+    expect(answer.headers['retry-after']).toBeUndefined();
+    await expectChainUntouched(pair.refresh_token);
+  });
+
+  it('refuses a 429 fault on the login pages, after processing, or with a status of its own', () => {
+    const refusals = [
+      { route: 'auth', kind: '429' },
+      { route: 'token', kind: '429', afterProcessing: true },
+      { route: 'me', kind: '429', status: 503 },
+    ] as const;
+    for (const rule of refusals) {
+      expect(() => h.sim.control.addFault(rule)).toThrow(SimulatorInputError);
+      expect(() => h.sim.control.addFault(rule)).toThrow(/a 429 fault applies to the token and me routes/);
+    }
+  });
+
   it('applies auth-route faults to the login pages', async () => {
     h.sim.control.addFault({ route: 'auth', kind: '5xx', count: 1 });
     const query = `client_id=${encodeURIComponent(h.app.clientId)}&redirect_uri=${encodeURIComponent(h.app.redirectUri)}&response_type=code&state=s`;
     expect((await h.send('GET', `/api/oauth2/auth?${query}`)).status).toBe(503);
     expect((await h.send('GET', `/api/oauth2/auth?${query}`)).status).not.toBe(503);
+  });
+});
+
+describe('clients that give up', () => {
+  it('a client that disconnects during a delay has nothing processed, and the simulator logs nothing', async () => {
+    const logged = vi.spyOn(console, 'error');
+    try {
+      const pair = await h.newChain();
+      h.sim.control.addFault({ route: 'token', kind: 'delay', delayMs: 600_000, count: 1 });
+      h.advanceS(MIN_INTERVAL_S);
+      const giveUp = new AbortController();
+      const refreshing = request(`${h.baseUrl}/api/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: pair.refresh_token,
+          client_id: h.app.clientId,
+          client_secret: h.app.clientSecret,
+        }).toString(),
+        signal: giveUp.signal,
+      });
+      await vi.waitFor(() => expect(h.sim.control.counters().faultsInjected).toHaveLength(1));
+      giveUp.abort();
+      await expect(refreshing).rejects.toThrow();
+      await vi.waitFor(() =>
+        expect(h.sim.control.counters().abandonedRequests).toEqual([{ atMs: h.clock.nowMs(), route: 'token' }]),
+      );
+      expect(logged).not.toHaveBeenCalled();
+      expect(h.sim.control.counters().tokenCalls).toHaveLength(1);
+      await expectChainUntouched(pair.refresh_token);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
 

@@ -55,6 +55,14 @@ export class Harness {
     return this;
   }
 
+  /** Starts without adding an app and a user: these come from the state file of an earlier simulator. */
+  async startRestored(app: SimApp, user: SimUser): Promise<this> {
+    await this.sim.start();
+    this.app = app;
+    this.user = user;
+    return this;
+  }
+
   async stop(): Promise<void> {
     await this.sim.stop();
   }
