@@ -1,3 +1,4 @@
+import { ACCESS_TOKEN_TTL_S } from './rules';
 /**
  * THE classifier: the only place that reads Exact's status codes, error codes and texts. Everything else
  * branches on the {@link ExactOutcome} kinds it returns. Rows and sources: facts sheet §1.5, §4, §7.
@@ -136,20 +137,20 @@ function tokenPairFrom(status: number, answer: ExactAnswer, doing: string): Exac
   if (answer.body !== 'json') return bad(summarize(status, answer).replace(/^HTTP \d+ /, '') + ' instead of tokens');
   if (answer.code !== undefined) return bad(`carrying an error instead of tokens: ${summarize(status, answer)}`);
   const json = isRecord(answer.json) ? answer.json : {};
-  const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, token_type: type } = json;
+  const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn } = json;
   const wrong = [
     typeof accessToken === 'string' && accessToken !== '' ? undefined : 'access_token',
     typeof refreshToken === 'string' && refreshToken !== '' ? undefined : 'refresh_token',
-    secondsOf(expiresIn) !== undefined ? undefined : 'expires_in',
-    typeof type === 'string' && type.toLowerCase() === 'bearer' ? undefined : 'token_type',
   ].filter((field) => field !== undefined);
   if (wrong.length > 0) return bad(`JSON with missing or invalid ${wrong.join(', ')}`);
+  // Two token strings are enough: Exact has already rotated the chain, so throwing this answer away over an odd
+  // `expires_in` or `token_type` would lose the only live refresh token. A missing lifetime is Exact's 600 s.
   return {
     kind: 'ok',
     value: {
       accessToken: accessToken as string,
       refreshToken: refreshToken as string,
-      expiresInS: secondsOf(expiresIn)!,
+      expiresInS: secondsOf(expiresIn) ?? ACCESS_TOKEN_TTL_S,
     },
   };
 }
