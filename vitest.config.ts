@@ -11,5 +11,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: more parallel files only make Temporal workers and Chromium fight for them.
     maxWorkers: 2,
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
   },
 });
