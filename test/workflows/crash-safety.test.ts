@@ -27,7 +27,17 @@ describe('crash safety of a refresh (time-skipping, simulator over HTTP)', () =>
   const crash = { armed: false, fired: 0 };
   let h: ContainerHarness;
   beforeAll(async () => {
-    h = await createContainerHarness({ wrapVault: (vault) => crashingAfterJournalWrite(vault, crash) });
+    h = await createContainerHarness({
+      wrapVault: (vault) => crashingAfterJournalWrite(vault, crash),
+      // A slow first journal read: a renewal that arrives meanwhile must not be overwritten by it.
+      wrap: (activities) => ({
+        ...activities,
+        loadChain: async (request) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return activities.loadChain(request);
+        },
+      }),
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -61,5 +71,34 @@ describe('crash safety of a refresh (time-skipping, simulator over HTTP)', () =>
     expect(counters.oldRefreshTokenPresented).toBe(0);
     expect(counters.errors).toEqual([]);
     expect((await handle.query(statusQuery)).generation).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('a renewal that arrives while a new container still reads its journal', () => {
+  let h: ContainerHarness;
+  beforeAll(async () => {
+    h = await createContainerHarness({
+      // The first read sees an empty journal and answers late, after a renewal could have written a chain.
+      wrap: (activities) => ({
+        ...activities,
+        loadChain: async (request) => {
+          const read = await activities.loadChain(request);
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          return read;
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('waits for the read and keeps the new chain', async () => {
+    const user = h.newUser();
+    const handle = await h.startContainer('early-renewal');
+    const renewed = await handle.executeUpdate(renewAuthorizationUpdate, { args: [{ code: await h.code(user) }] });
+    expect(renewed).toMatchObject({ status: 'healthy', chain: 1, generation: 1 });
+    await h.env.sleep(MINUTE_MS);
+    expect(await handle.query(statusQuery)).toMatchObject({ status: 'healthy', chain: 1 });
   });
 });

@@ -52,6 +52,8 @@ export class ContainerRun {
   wake = 0;
   /** A refresh, renewal or recovery is talking to Exact; the others wait, so a chain never rotates twice at once. */
   busy = false;
+  /** The journal has been read; a renewal that arrives before must wait, or the read would overwrite it. */
+  ready = false;
   private publishedStatus: string | undefined;
   private publishedExpiry: number | undefined;
 
@@ -181,9 +183,9 @@ export class ContainerRun {
     };
   }
 
-  /** Waits until no other call to Exact runs, then holds the container for `work`. */
+  /** Waits until the journal is read and no other call to Exact runs, then holds the container for `work`. */
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    await condition(() => !this.busy);
+    await condition(() => this.ready && !this.busy);
     this.busy = true;
     try {
       return await work();

@@ -208,6 +208,7 @@ export async function dataContainer(input: ContainerInput): Promise<void> {
     run.needsReauth('not enrolled yet: send `renewAuthorization` with a refresh token or an authorization code.');
   else if (s.status === 'needs-reauth') run.publish('needs-reauth');
   else run.publish(run.token ? 'healthy' : 'refreshing');
+  run.ready = true;
 
   let cyclesThisRun = 0;
   for (;;) {

@@ -10,12 +10,14 @@ import { createProgressReporter } from '../../enrollment/progress';
 import type { CredentialSealer } from '../../enrollment/rows';
 import { anyRowFailed, renderSummary, summarize } from '../../enrollment/summary';
 import { resolveBaseUrl } from '../../exact/hosts';
+import { MIN_REFRESH_INTERVAL_S } from '../../exact/rules';
 import { containerWorkflowId, dataContainer } from '../../../workflows';
 import { renewAuthorizationUpdate } from '../../../workflows/container/messages';
 import type { ContainerInput, ContainerOptions, RenewAuthorizationInput } from '../../../workflows/container/types';
 import { checkAlias, UsageError } from '../alias';
-import { withClient } from '../context';
 import { readSecretArgument } from '../read-secret';
+import { withTemporal } from './connect';
+import { secondsOption } from './option-values';
 
 interface EnrollOptions {
   refreshToken?: string;
@@ -47,17 +49,14 @@ function refuseOptions(options: EnrollOptions, names: Record<string, string>, wh
 
 function containerOptions(intervalS: string | undefined): ContainerOptions | undefined {
   if (intervalS === undefined) return undefined;
-  const seconds = Number(intervalS);
-  if (!(Number.isFinite(seconds) && seconds >= 570)) {
-    throw new UsageError('--interval-s must be a number of seconds, at least 570 (Exact refuses earlier refreshes).');
-  }
-  return { refreshIntervalMs: seconds * 1000 };
+  // Exact refuses a refresh within 570 s of the last one.
+  return { refreshIntervalMs: secondsOption(intervalS, '--interval-s', { min: MIN_REFRESH_INTERVAL_S }) * 1000 };
 }
 
 /** Starts the container's workflow if it does not run yet, then hands it a new chain. Running it twice is safe. */
 async function enrollOne(alias: string, options: EnrollOptions): Promise<void> {
   checkAlias(alias);
-  refuseOptions(options, FILE_ONLY, 'only apply to a .csv or .json file of containers.');
+  refuseOptions(options, FILE_ONLY, 'can only be used with a .csv or .json file of containers.');
   if (Boolean(options.refreshToken) === Boolean(options.code)) {
     throw new UsageError('give exactly one of --refresh-token or --code (use - to read it from standard input).');
   }
@@ -69,7 +68,7 @@ async function enrollOne(alias: string, options: EnrollOptions): Promise<void> {
     exact: { baseUrl: resolveBaseUrl({ country: options.country, baseUrl: options.baseUrl }), app: options.app },
     options: containerOptions(options.intervalS),
   };
-  await withClient(async ({ client, taskQueue }) => {
+  await withTemporal(async ({ client, taskQueue }) => {
     const handle = await client.workflow.start(dataContainer, {
       taskQueue,
       workflowId: containerWorkflowId(alias),
@@ -97,7 +96,7 @@ async function credentialSealer(keysDir: string): Promise<CredentialSealer> {
 
 /** Bulk enrollment: every row of the file, idempotently; bad rows are reported and the good ones enrolled. */
 async function enrollFile(path: string, options: EnrollOptions): Promise<void> {
-  refuseOptions(options, ONE_ALIAS_ONLY, 'enroll one alias; in a file, give them per row (see `enroll --help`).');
+  refuseOptions(options, ONE_ALIAS_ONLY, 'cannot be used with a file: it gives them per row (see `enroll --help`).');
   const concurrency = Number(options.concurrency ?? 16);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new UsageError('--concurrency must be a whole number from 1 to 256.');
@@ -108,8 +107,12 @@ async function enrollFile(path: string, options: EnrollOptions): Promise<void> {
   const results =
     file.rows.length === 0
       ? []
-      : await withClient(async ({ client, taskQueue }) => {
-          const progress = createProgressReporter(file.rows.length, process.stderr, options.dryRun ? 'checking' : 'enrolling');
+      : await withTemporal(async ({ client, taskQueue }) => {
+          const progress = createProgressReporter(
+            file.rows.length,
+            process.stderr,
+            options.dryRun ? 'checking' : 'enrolling',
+          );
           try {
             return await enrollRows(file.rows, createTemporalContainerAdmin(client, taskQueue), {
               concurrency,
