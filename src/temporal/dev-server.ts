@@ -58,7 +58,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'error'];
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
-  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  // The UI's news feed lives on the internet; chainkeeper's machines reach only what they need.
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const key of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${TEMPORAL_TYPE_NAMES[key.type]}`);
