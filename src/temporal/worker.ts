@@ -11,7 +11,7 @@ import { createTokenSealer } from '../crypto/seal';
 import { createLogger, type Logger } from '../log';
 import { createWebhookNotifier, disabledWebhookNotifier } from '../notify/webhooks';
 import { startContainerCensus } from '../observability/container-census';
-import { createMetrics, type ChainkeeperMetrics } from '../observability/metrics';
+import type { ChainkeeperMetrics } from '../observability/metrics';
 import { openVault } from '../vault/open-vault';
 import type { Vault } from '../vault/vault';
 import { connectionOptions } from './connection';
