@@ -1,9 +1,11 @@
+import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_REFRESH_INTERVAL_S } from '../../src/exact/rules';
 import { maxInAnyWindow } from '../../src/simulator';
 import { refreshNowSignal, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 
+const { EventType } = proto.temporal.api.enums.v1;
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -49,6 +51,12 @@ describe('the data-container refresh loop (time-skipping, simulator over HTTP)',
     const status = await handle.query(statusQuery);
     expect(status).toMatchObject({ status: 'healthy', chain: 1, refreshes: refreshes.length, failures: 0 });
     expect(status.generation).toBe(refreshes.length + 1);
+
+    // A steady cycle costs one activity and one timer; the status search attribute does not flap per refresh.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const count = (type: number) => events.filter((event) => event.eventType === type).length;
+    expect(count(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toBeLessThanOrEqual(2);
+    expect(count(EventType.EVENT_TYPE_TIMER_STARTED)).toBeLessThanOrEqual(refreshes.length + 2);
   });
 
   it('turns 100 refreshNow signals in one minute into at most one extra token call, never before 570 s', async () => {

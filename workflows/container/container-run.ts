@@ -103,12 +103,15 @@ export class ContainerRun {
     };
   }
 
-  /** Sets the status and shows it: the search attribute only when it changed, the details every time. */
+  /** Sets the status and shows it: the search attribute only when the standing changed, the details every time. */
   publish(status: ChainStatus = this.state.status): void {
     this.state.status = status;
-    if (this.publishedStatus !== status) {
-      upsertSearchAttributes([{ key: CHAIN_STATUS, value: status }]);
-      this.publishedStatus = status;
+    // The search attribute shows a chain's standing: a routine refresh of a healthy chain does not change it, and
+    // upserting twice per cycle would double the Temporal actions each cycle costs.
+    const standing = status === 'refreshing' && this.publishedStatus === 'healthy' ? 'healthy' : status;
+    if (this.publishedStatus !== standing) {
+      upsertSearchAttributes([{ key: CHAIN_STATUS, value: standing }]);
+      this.publishedStatus = standing;
     }
     const expiry = this.state.credentials?.expiresAtMs;
     if (this.publishedExpiry !== expiry) {
