@@ -54,7 +54,8 @@ describe('the data-container refresh loop (time-skipping, simulator over HTTP)',
 
     // A steady cycle costs one activity and one timer; the status search attribute does not flap per refresh.
     const events = (await handle.fetchHistory()).events ?? [];
-    const count = (type: number) => events.filter((event) => event.eventType === type).length;
+    const count = (type: proto.temporal.api.enums.v1.EventType) =>
+      events.filter((event) => event.eventType === type).length;
     expect(count(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toBeLessThanOrEqual(2);
     expect(count(EventType.EVENT_TYPE_TIMER_STARTED)).toBeLessThanOrEqual(refreshes.length + 2);
   });

@@ -22,7 +22,8 @@ export function classifyFailure(err: unknown): ClassifiedFailure {
     return {
       type: FAILURE_TYPES.transient,
       message: 'the refresh activity timed out (worker stopped or unreachable); the journal decides the retry',
-      facts: { tokenCallMade: true },
+      // Exact may have issued a pair the dead worker never stored: the retry must wait out the 570 s rule.
+      facts: { tokenCallMade: true, answerMayBeLost: true },
     };
   }
   return {

@@ -1,4 +1,4 @@
-import { EXACT_RULES, TOKEN_CALLS_PER_DAY, type ExactRules } from '../../src/exact/rules';
+import { EXACT_RULES, MIN_REFRESH_INTERVAL_S, TOKEN_CALLS_PER_DAY, type ExactRules } from '../../src/exact/rules';
 import type { ContainerOptions } from './types';
 
 /**
@@ -42,7 +42,9 @@ export function resolveOptions(options: ContainerOptions = {}): ResolvedOptions 
 /** The earliest moment Exact accepts the next refresh after an access token received at `lastRefreshAtMs`. */
 export function earliestRefreshAt(lastRefreshAtMs: number | undefined, options: ResolvedOptions): number {
   if (lastRefreshAtMs === undefined) return 0;
-  const marginMs = Math.min(REFRESH_SAFETY_MARGIN_S * 1000, options.rules.minRefreshIntervalS * 100);
+  // The margin scales with the rule, so compressed-time runs keep the same share of the token's life.
+  const marginMs =
+    REFRESH_SAFETY_MARGIN_S * 1000 * Math.min(1, options.rules.minRefreshIntervalS / MIN_REFRESH_INTERVAL_S);
   return lastRefreshAtMs + options.rules.minRefreshIntervalS * 1000 + marginMs;
 }
 

@@ -1,0 +1,134 @@
+import { MIN_REFRESH_INTERVAL_S } from '../../src/exact/rules';
+import type { Ramp } from './capacity';
+import type { FleetResult } from './fleet';
+import type { CycleCosts } from './history-costs';
+import type { BenchPlan } from './plan';
+import type { QueryLevel } from './queries';
+import type { RecoveryResult } from './recovery';
+import { figure, type BenchResults, type Figure, type Machine } from './results';
+import { round } from './stats';
+
+/** What the phases measured, before it is turned into figures. */
+export interface PhaseResults {
+  fleet: Omit<FleetResult, 'aliases'> & { aliases?: undefined };
+  queries: QueryLevel[];
+  worker: Ramp;
+  baseline: Ramp;
+  costs: CycleCosts | undefined;
+  recovery: RecoveryResult;
+}
+
+/** The goals of the issue, in one place. */
+export const GOALS = {
+  cyclesPerS: 20,
+  containersAtRealCadence: 10_000,
+  actionsPerCycle: 2,
+  recoveryP50S: 10,
+  workerRssMiB: 400,
+  memoryContainers: 1000,
+} as const;
+
+/** The real refresh cadence: 9.5 minutes, in seconds. */
+const REAL_CADENCE_S = MIN_REFRESH_INTERVAL_S;
+
+function capacityFigures(phases: PhaseResults): Record<string, Figure> {
+  const { worker, baseline } = phases;
+  const ratio =
+    worker.sustainedPerS !== undefined && baseline.sustainedPerS !== undefined
+      ? round(worker.sustainedPerS / baseline.sustainedPerS, 2)
+      : undefined;
+  // CPU per cycle from the busiest sustained window, or the first window when none was sustained.
+  const steadiest = worker.windows.filter((w) => w.sustained).at(-1) ?? worker.windows[0];
+  const baseSteadiest = baseline.windows.filter((w) => w.sustained).at(-1) ?? baseline.windows[0];
+  const cpu = (ms: Record<string, number> | undefined, names: string[]) =>
+    ms
+      ? round(
+          names.reduce((sum, name) => sum + (ms[name] ?? 0), 0),
+          2,
+        )
+      : undefined;
+  return {
+    workerCyclesPerS: figure('Steady refresh cycles sustained by the worker', worker.sustainedPerS, 'cycles/s', {
+      op: '>=',
+      value: GOALS.cyclesPerS,
+    }),
+    containersAtRealCadence: figure(
+      'Containers that rate keeps at the real 9.5-minute cadence',
+      worker.sustainedPerS === undefined ? undefined : Math.floor(worker.sustainedPerS * REAL_CADENCE_S),
+      'containers',
+      { op: '>=', value: GOALS.containersAtRealCadence },
+    ),
+    baselineCyclesPerS: figure('The same cycles in a plain Node + undici loop', baseline.sustainedPerS, 'cycles/s'),
+    capacityRatio: figure('Worker capacity as a share of the baseline', ratio, '×'),
+    workerCpuPerCycle: figure(
+      'CPU per cycle, worker + Temporal server',
+      cpu(steadiest?.cpuMsPerCycle, ['worker', 'server']),
+      'ms',
+    ),
+    baselineCpuPerCycle: figure('CPU per cycle, baseline loop', cpu(baseSteadiest?.cpuMsPerCycle, ['baseline']), 'ms'),
+  };
+}
+
+function queryFigures(queries: QueryLevel[]): Record<string, Figure> {
+  const figures: Record<string, Figure> = {};
+  for (const level of queries) {
+    const who = `${level.consumers} consumer${level.consumers === 1 ? '' : 's'}`;
+    figures[`queryP50At${level.consumers}`] = figure(`accessToken query p50, ${who}`, level.p50Ms, 'ms');
+    figures[`queryP99At${level.consumers}`] = figure(`accessToken query p99, ${who}`, level.p99Ms, 'ms');
+  }
+  return figures;
+}
+
+export function summarize(
+  plan: BenchPlan,
+  machine: Machine,
+  startedAt: Date,
+  durationS: number,
+  phases: PhaseResults,
+): BenchResults {
+  const { fleet, costs, recovery } = phases;
+  const atGoalSize = fleet.containers >= GOALS.memoryContainers;
+  const seconds = (ms: number | undefined) => (ms === undefined ? undefined : round(ms / 1000, 1));
+  const figures: Record<string, Figure> = {
+    ...capacityFigures(phases),
+    eventsPerCycle: figure('History events per steady cycle', costs?.eventsPerCycle, 'events'),
+    actionsPerCycle: figure('Billable Temporal actions per steady cycle', costs?.actionsPerCycle, 'actions', {
+      op: '<=',
+      value: GOALS.actionsPerCycle,
+    }),
+    ...queryFigures(phases.queries),
+    enrollmentPerS: figure('Enrollment throughput (start + renewAuthorization)', fleet.enrolledPerS, 'containers/s'),
+    recoveryP50: figure('Recovery, chain break to healthy, p50', seconds(recovery.totalP50Ms), 's', {
+      op: '<=',
+      value: GOALS.recoveryP50S,
+    }),
+    recoveryP95: figure('Recovery, chain break to healthy, p95', seconds(recovery.totalP95Ms), 's'),
+    recoveryHealP50: figure('Recovery, detection to healthy (login + exchange), p50', seconds(recovery.healP50Ms), 's'),
+    workerRss: figure(
+      `Worker resident memory with ${fleet.containers} live containers`,
+      fleet.workerRssMiB,
+      'MiB',
+      atGoalSize ? { op: '<=', value: GOALS.workerRssMiB } : undefined,
+      atGoalSize ? undefined : `the goal is for ${GOALS.memoryContainers} containers; the quick run enrolls fewer`,
+    ),
+    workerRssAfterGc: figure(
+      `Worker resident memory with ${fleet.containers} live containers, after a full GC`,
+      round(fleet.workerLoaded.rssAfterGcMiB),
+      'MiB',
+    ),
+    workerHeap: figure(
+      `Worker V8 heap used with ${fleet.containers} live containers`,
+      round(fleet.workerLoaded.heapUsedMiB),
+      'MiB',
+    ),
+  };
+  return {
+    schema: 1,
+    mode: plan.mode,
+    startedAt: startedAt.toISOString(),
+    durationS,
+    machine,
+    figures,
+    details: { plan, ...phases, fleet: { ...fleet, aliases: undefined } },
+  };
+}

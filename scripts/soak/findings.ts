@@ -1,0 +1,65 @@
+import type { ExactRules } from '../../src/exact/rules';
+import type { SoakReport } from './report';
+
+/** What a reader of the report should look at first, in words, each pointing at its evidence in the report. */
+export function findingsOf(report: SoakReport, rules: ExactRules): string[] {
+  const { counts, stats } = report;
+  const findings: string[] = [];
+  const refreshEveryS = report.configuration.refreshEveryS as number;
+  if (refreshEveryS > rules.accessTokenTtlS) {
+    findings.push(
+      `At this time scale the workflow refreshes every ${refreshEveryS} s while an access token lives ` +
+        `${rules.accessTokenTtlS} s: the safety margin on top of the 570 s rule is scaled as 10 % of the rule ` +
+        `(workflows/container/schedule.ts earliestRefreshAt), not as 2 s of 570, so tokens lapse each cycle ` +
+        `(stats.tokenAvailability.mean = ${stats.tokenAvailability.mean}).`,
+    );
+  }
+  const killed = stats.pairsNotStored.withKilledWorker;
+  if (killed > 0) {
+    findings.push(
+      `${killed} token pair(s) Exact issued never reached the journal because the worker was killed mid-call ` +
+        '(stats.pairsNotStored). Grace kept those chains alive, but the workflow retries such a refresh after ' +
+        "the activity's 60 s timeout plus backoff without waiting out the 570 s rule (workflows/container/" +
+        'failures.ts gives a TimeoutFailure no answerMayBeLost): harmless at this time scale, where 60 s exceeds ' +
+        'the scaled rule, but at real time that retry comes ~70 s after Exact issued the pair and is refused as ' +
+        'too early, an error that counts toward the block.',
+    );
+  }
+  if (counts.refreshTokensLostByUs.count > 0) {
+    findings.push(
+      `${counts.refreshTokensLostByUs.count} old refresh token(s) presented that no rotate break explains: ` +
+        'counts.refreshTokensLostByUs.details has each container, time and its last token calls.',
+    );
+  }
+  if (counts.refreshesEarlierThanRule.tooEarlyRefusals > 0) {
+    findings.push(
+      `${counts.refreshesEarlierThanRule.tooEarlyRefusals} refresh(es) Exact refused as too early: ` +
+        'counts.refreshesEarlierThanRule.details lists them; compare with the faults and kills in the timeline.',
+    );
+  }
+  if (counts.chainsNotRecovered.count > 0 || counts.containersNeedingHuman.count > 0) {
+    findings.push(
+      `${counts.chainsNotRecovered.count} broken chain(s) not recovered, ${counts.containersNeedingHuman.count} ` +
+        'container(s) waiting for a human: see counts.chainsNotRecovered and counts.containersNeedingHuman.',
+    );
+  }
+  if (counts.notHealthyAtEnd.length > 0) {
+    findings.push(`${counts.notHealthyAtEnd.length} container(s) not healthy at the end: counts.notHealthyAtEnd.`);
+  }
+  if (counts.worstErrorsPerEndpointPerHour.blockedResponses > 0) {
+    findings.push(
+      `Exact blocked a key ${counts.worstErrorsPerEndpointPerHour.blockedResponses} time(s) for too many errors.`,
+    );
+  }
+  if (stats.logins.failed > 0) findings.push(`${stats.logins.failed} recovery login step(s) failed (stats.logins).`);
+  if (stats.healing.notHealed > 0) {
+    findings.push(`${stats.healing.notHealed} deliberately broken chain(s) never got a new chain (stats.healing).`);
+  }
+  if ('hits' in report.leakScan && report.leakScan.hits.length > 0) {
+    findings.push(`The leak scan found ${report.leakScan.hits.length} secret(s): leakScan.hits says which and where.`);
+  }
+  if (report.strayProcesses.length > 0) {
+    findings.push(`${report.strayProcesses.length} process(es) of the run outlived it and were killed.`);
+  }
+  return findings;
+}

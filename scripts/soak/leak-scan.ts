@@ -1,0 +1,179 @@
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { scanText, type LeakHit } from '../../src/leak-scan/scan';
+import { startDevServer } from '../../src/temporal/dev-server';
+import { exportHistories, type HistoryExport } from './history-export';
+import { SecretMatcher } from './secret-matcher';
+import { readSecretList, type RecordedSecret, type SecretKind } from './secret-list';
+import { soakDir, type SoakDir } from './work-dir';
+
+/** What the leak scan searched, where, and what it found (labels only, never a value). */
+export interface LeakScanResult {
+  passed: boolean;
+  secrets: Record<SecretKind, number>;
+  /** Secrets plus their URL-encoded forms (a refresh token's `!` is `%21` in a form body). */
+  valuesSearched: number;
+  histories: Omit<HistoryExport, 'files'>;
+  files: { path: string; bytes: number }[];
+  bytesScanned: number;
+  hits: (LeakHit & { kind: SecretKind; confirmedByScanText: boolean })[];
+  /** The matcher found one secret of each kind planted plain, in base64 and form-encoded: a scan that can fail. */
+  selfCheckPassed: boolean;
+  durationS: number;
+}
+
+/** Files are read in pieces this big; consecutive pieces overlap by more than the longest secret. */
+const CHUNK_BYTES = 64 * 1024 * 1024;
+const OVERLAP_BYTES = 64 * 1024;
+
+/** The secret as created, and how it would look in a URL or a form body, when that differs. */
+function withEncodings(secret: RecordedSecret): RecordedSecret[] {
+  const forms: RecordedSecret[] = [secret];
+  const encodings: [string, string][] = [
+    ['form-encoded', new URLSearchParams({ v: secret.value }).toString().slice(2)],
+    ['URI-encoded', encodeURIComponent(secret.value)],
+  ];
+  for (const [name, value] of encodings) {
+    if (!forms.some((form) => form.value === value))
+      forms.push({ ...secret, label: `${secret.label} (${name})`, value });
+  }
+  return forms;
+}
+
+/** Plants one secret of each kind in a text, three ways, and checks the matcher finds all of them. */
+function selfCheck(matcher: SecretMatcher, recorded: readonly RecordedSecret[]): boolean {
+  const kinds = new Set(recorded.map((secret) => secret.kind));
+  for (const kind of kinds) {
+    const secret = recorded.find((s) => s.kind === kind) as RecordedSecret;
+    const planted = [
+      `{"msg":"x","value":"${secret.value}"}`,
+      Buffer.from(JSON.stringify({ secret: secret.value })).toString('base64'),
+      `grant_type=refresh_token&x=${new URLSearchParams({ v: secret.value }).toString().slice(2)}`,
+    ];
+    for (const text of planted) {
+      const found = matcher
+        .scan(`noise ${text} noise`, 'self-check')
+        .some((hit) => hit.secret.startsWith(secret.label));
+      if (!found) return false;
+    }
+  }
+  return kinds.size > 0;
+}
+
+/** Every file under the work directory except the secrets list, the keys and the copied source code. */
+function filesToScan(dir: SoakDir): string[] {
+  const files: string[] = [];
+  const skipped = new Set([dir.secretsFile, dir.keysDir, dir.codeDir]);
+  const walk = (folder: string) => {
+    if (!existsSync(folder)) return;
+    // Symbolic links (the copy's node_modules) are neither files nor directories here: not followed.
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (skipped.has(path)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  };
+  walk(dir.root);
+  walk(join(dir.codeDir, 'data'));
+  return files.sort();
+}
+
+function scanFile(
+  path: string,
+  source: string,
+  matcher: SecretMatcher,
+  byLabel: Map<string, RecordedSecret>,
+): LeakScanResult['hits'] {
+  const hits = new Map<string, LeakScanResult['hits'][number]>();
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    for (let position = 0; ;) {
+      const read = readSync(fd, buffer, 0, CHUNK_BYTES, position);
+      if (read === 0) break;
+      // latin1 keeps every byte as one character: binary files (SQLite) scan as they are, UTF-8 text's ASCII too.
+      const text = buffer.toString('latin1', 0, read);
+      for (const hit of matcher.scan(text, source, position > 0)) {
+        const key = `${hit.secret}\u0000${hit.encoding}`;
+        if (hits.has(key)) continue;
+        const secret = byLabel.get(hit.secret) as RecordedSecret;
+        // The matcher is a faster scanText; each hit is checked again by scanText itself.
+        const confirmed = scanText(text, source, [secret]).length > 0;
+        hits.set(key, { ...hit, kind: secret.kind, confirmedByScanText: confirmed });
+      }
+      if (read < CHUNK_BYTES) break;
+      position += read - OVERLAP_BYTES;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return [...hits.values()];
+}
+
+/**
+ * Searches every file of a soak's work directory (worker logs, the store's SQLite files, Temporal's SQLite
+ * files, the exported histories) for every secret the run created, plain and inside base64.
+ */
+export async function scanSoakDir(dir: SoakDir, histories: HistoryExport): Promise<LeakScanResult> {
+  const startedAt = Date.now();
+  const recorded = await readSecretList(dir.secretsFile);
+  const counts: Record<SecretKind, number> = {
+    password: 0,
+    'totp-secret': 0,
+    'client-secret': 0,
+    'access-token': 0,
+    'refresh-token': 0,
+    'authorization-code': 0,
+  };
+  for (const secret of recorded) counts[secret.kind] += 1;
+  const searched = recorded.flatMap(withEncodings);
+  const matcher = new SecretMatcher(searched);
+  const byLabel = new Map(searched.map((s) => [s.label, s]));
+
+  const files: LeakScanResult['files'] = [];
+  const hits: LeakScanResult['hits'] = [];
+  for (const path of filesToScan(dir)) {
+    const source = relative(dir.root, path);
+    files.push({ path: source, bytes: statSync(path).size });
+    hits.push(...scanFile(path, source, matcher, byLabel));
+  }
+  const { files: _exported, ...historySummary } = histories;
+  const selfCheckPassed = selfCheck(matcher, recorded);
+  return {
+    passed: hits.length === 0 && selfCheckPassed && histories.failed.length === 0,
+    secrets: counts,
+    valuesSearched: searched.length,
+    histories: historySummary,
+    files,
+    bytesScanned: files.reduce((sum, f) => sum + f.bytes, 0),
+    hits,
+    selfCheckPassed,
+    durationS: Math.round((Date.now() - startedAt) / 100) / 10,
+  };
+}
+
+/**
+ * The leak scan on its own, for a work directory a soak kept (`--keep`): starts a dev server on the run's
+ * Temporal database (unless `address` names one that serves it), exports every history, stops it, and scans.
+ */
+export async function runLeakScan(root: string, options: { address?: string } = {}): Promise<LeakScanResult> {
+  const dir = soakDir(root);
+  for (const needed of [dir.secretsFile, dir.temporalDb]) {
+    if (!existsSync(needed)) {
+      throw new Error(`${root} is not a kept soak directory: ${needed} is missing (run the soak with --keep)`);
+    }
+  }
+  let histories: HistoryExport;
+  if (options.address) {
+    histories = await exportHistories(options.address, dir.historiesDir);
+  } else {
+    const server = await startDevServer({ dbFilename: dir.temporalDb, startTimeoutS: 120 });
+    try {
+      histories = await exportHistories(server.address, dir.historiesDir);
+    } finally {
+      await server.stop();
+    }
+  }
+  return scanSoakDir(dir, histories);
+}

@@ -1,0 +1,142 @@
+/**
+ * `npm run soak`: N containers at compressed time through a storm of faults, worker kills, a dev-server restart
+ * and broken chains, then the five counts and a leak scan, written to soak/report.json. `--quick` is the CI form
+ * (soak/report-quick.json). Exit code 0 when every goal is met, 1 when one is not, 2 for bad options, 3 when
+ * the soak itself could not run.
+ */
+import { Command, Option } from 'commander';
+import { Cleanup } from './cleanup';
+import { checkSoakOptions, FULL_SOAK, QUICK_SOAK, SoakOptionError, type SoakOptions } from './options';
+import { summarize, writeReport } from './report';
+import { runSoak } from './soak';
+
+const number = (value: string): number => {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new SoakOptionError(`"${value}" is not a number`);
+  return parsed;
+};
+
+const program = new Command('soak')
+  .description('Soak chainkeeper: containers at compressed time through faults, kills and restarts.')
+  .option('--quick', 'the short CI form (20 containers, 2 minutes)')
+  .addOption(new Option('--containers <n>', `containers (default ${FULL_SOAK.containers})`).argParser(number))
+  .addOption(new Option('--minutes <m>', `storm length (default ${FULL_SOAK.minutes})`).argParser(number))
+  .addOption(new Option('--scale <f>', `time scale of the rules (default ${FULL_SOAK.timeScale})`).argParser(number))
+  .option('--no-grace', 'Exact without grace: a refresh token is old as soon as its successor is issued')
+  .addOption(new Option('--breaks <k>', `chains broken on purpose (default ${FULL_SOAK.breaks})`).argParser(number))
+  .addOption(
+    new Option('--fault-rate <p>', `share of requests hit in a wave (default ${FULL_SOAK.faultRate})`).argParser(
+      number,
+    ),
+  )
+  .addOption(
+    new Option('--kill-every <s>', `seconds between worker kills (default ${FULL_SOAK.killEverySeconds})`).argParser(
+      number,
+    ),
+  )
+  .addOption(new Option('--dev-server-restarts <n>', 'dev-server restarts (default 1)').argParser(number))
+  .addOption(new Option('--wave-on <s>', 'seconds a fault wave lasts').argParser(number))
+  .addOption(new Option('--wave-off <s>', 'seconds between fault waves').argParser(number))
+  .addOption(
+    new Option('--http-timeout <ms>', `worker HTTP timeout (default ${FULL_SOAK.httpTimeoutMs})`).argParser(number),
+  )
+  .addOption(new Option('--settle <s>', 'longest wait for recovery after the storm').argParser(number))
+  .addOption(new Option('--seed <n>', 'seed of every random choice').argParser(number))
+  .option('--keep', 'keep the work directory for `npm run leak-scan -- --dir <dir>`')
+  .option('--report <file>', 'where the report goes');
+
+interface Flags {
+  quick?: boolean;
+  containers?: number;
+  minutes?: number;
+  scale?: number;
+  grace: boolean;
+  breaks?: number;
+  faultRate?: number;
+  killEvery?: number;
+  devServerRestarts?: number;
+  waveOn?: number;
+  waveOff?: number;
+  httpTimeout?: number;
+  settle?: number;
+  seed?: number;
+  keep?: boolean;
+  report?: string;
+}
+
+function optionsFrom(flags: Flags): SoakOptions {
+  const base = flags.quick ? QUICK_SOAK : FULL_SOAK;
+  const pick = <K extends keyof SoakOptions>(value: SoakOptions[K] | undefined, key: K): SoakOptions[K] =>
+    value === undefined ? base[key] : value;
+  return checkSoakOptions({
+    ...base,
+    containers: pick(flags.containers, 'containers'),
+    minutes: pick(flags.minutes, 'minutes'),
+    timeScale: pick(flags.scale, 'timeScale'),
+    grace: flags.grace,
+    breaks: pick(flags.breaks, 'breaks'),
+    faultRate: pick(flags.faultRate, 'faultRate'),
+    killEverySeconds: pick(flags.killEvery, 'killEverySeconds'),
+    devServerRestarts: pick(flags.devServerRestarts, 'devServerRestarts'),
+    waveOnSeconds: pick(flags.waveOn, 'waveOnSeconds'),
+    waveOffSeconds: pick(flags.waveOff, 'waveOffSeconds'),
+    httpTimeoutMs: pick(flags.httpTimeout, 'httpTimeoutMs'),
+    settleSeconds: pick(flags.settle, 'settleSeconds'),
+    seed: pick(flags.seed, 'seed'),
+    keep: flags.keep ?? false,
+    reportFile: pick(flags.report, 'reportFile'),
+  });
+}
+
+let options: SoakOptions;
+try {
+  program.parse();
+  options = optionsFrom(program.opts<Flags>());
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
+
+const cleanup = new Cleanup();
+let exiting = false;
+const abort = (why: string, code: number) => {
+  if (exiting) return;
+  exiting = true;
+  console.error(`soak: ${why}; stopping every process it started`);
+  const force = setTimeout(() => process.exit(code), 60_000);
+  force.unref();
+  void cleanup.runAll().finally(() => process.exit(code));
+};
+process.once('SIGINT', () => abort('interrupted', 130));
+process.once('SIGTERM', () => abort('terminated', 143));
+process.once('SIGHUP', () => abort('hung up', 129));
+// A throw in an event handler would otherwise end the process at once and orphan the worker and dev server.
+process.on('uncaughtException', (error) => {
+  console.error('soak: unexpected error:', error);
+  abort('crashed', 3);
+});
+process.on('unhandledRejection', (reason) => {
+  console.error('soak: unexpected rejection:', reason);
+  abort('crashed', 3);
+});
+// However the storm goes, the run ends: storm, settle and half an hour for setup, measuring and the leak scan.
+const watchdog = setTimeout(
+  () => abort('took too long', 3),
+  (options.minutes * 60 + options.settleSeconds + 1800) * 1000,
+);
+watchdog.unref();
+
+try {
+  const { report, keptDir } = await runSoak(options, cleanup);
+  await cleanup.runAll();
+  writeReport(options.reportFile, report);
+  console.log(summarize(report, options.reportFile));
+  if (keptDir) console.log(`work directory kept: ${keptDir} (npm run leak-scan -- --dir ${keptDir})`);
+  process.exit(report.passed ? 0 : 1);
+} catch (error) {
+  console.error('soak: the run failed:', error);
+  // Its logs are the evidence: the work directory (first line of the soak's output) stays.
+  cleanup.cancel('work directory');
+  await cleanup.runAll();
+  process.exit(3);
+}

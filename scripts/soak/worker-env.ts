@@ -1,0 +1,36 @@
+import type { SimApp } from '../../src/simulator';
+import type { SoakDir } from './work-dir';
+
+/** Marks every process of one run (inherited by Chromium), so the end can prove none is left. */
+export const RUN_ENV = 'CHAINKEEPER_SOAK_RUN';
+
+/** The worker's environment: the parent's, minus any chainkeeper/Exact/Temporal setting, plus the run's own. */
+export function workerEnv(settings: {
+  runId: string;
+  address: string;
+  taskQueue: string;
+  dir: SoakDir;
+  app: SimApp;
+  httpTimeoutMs: number;
+}): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(CHAINKEEPER_|EXACT_|TEMPORAL_)/.test(key) || /^TEMPORAL_(CLI|TEST_SERVER)_PATH$/.test(key),
+    ),
+  );
+  return {
+    ...inherited,
+    TEMPORAL_ADDRESS: settings.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: settings.taskQueue,
+    CHAINKEEPER_STORE_URL: `sqlite:${settings.dir.storeDb}`,
+    CHAINKEEPER_KEYS_DIR: settings.dir.keysDir,
+    CHAINKEEPER_METRICS_PORT: '0',
+    EXACT_CLIENT_ID: settings.app.clientId,
+    EXACT_CLIENT_SECRET: settings.app.clientSecret,
+    EXACT_REDIRECT_URI: settings.app.redirectUri,
+    EXACT_HTTP_TIMEOUT_MS: String(settings.httpTimeoutMs),
+    LOG_LEVEL: 'info',
+    [RUN_ENV]: settings.runId,
+  };
+}
