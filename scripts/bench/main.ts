@@ -76,10 +76,10 @@ async function writeFormatted(relativePath: string, text: string, parser: 'json'
 }
 
 teardownOnSignals();
-const startedAt = new Date();
 let stack: Stack | undefined;
 try {
   await waitForQuiet(waitQuietS);
+  const startedAt = new Date();
   const machine = describeMachine();
   progress(`${plan.mode} run on ${machine.cores} × ${machine.cpuModel}, Node ${machine.node}`);
   if (machine.loadAverage.start > machine.cores / 2) {

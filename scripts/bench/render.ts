@@ -35,7 +35,11 @@ function capacityTable(windows: CapacityWindow[], process: string): string {
       `${w.offeredPerS}/s`,
       `**${w.cyclesPerS}/s**`,
       `${num(w.gapP50Ms)} / ${num(w.gapP99Ms)} ms (${w.nominalGapMs})`,
-      w.failedCalls,
+      w.failedCalls === 0
+        ? 0
+        : Object.entries(w.failures)
+            .map(([what, n]) => `${n} ${what}`)
+            .join(', '),
       Object.entries(w.cores)
         .map(([name, cores]) => `${name} ${cores}`)
         .join(', '),
@@ -197,8 +201,8 @@ export function renderReport(results: BenchResults): string {
   const phases = results.details as unknown as PhaseResults & { plan: BenchPlan };
   const { figures: f, machine: m } = results;
   const summary = table(
-    ['figure', 'measured', 'goal', ''],
-    Object.values(f).map((x) => [x.label, value(x), goalOf(x), verdict(x)]),
+    ['figure', 'measured', 'goal', '', 'what limits it'],
+    Object.values(f).map((x) => [x.label, value(x), goalOf(x), verdict(x), x.note ?? '']),
   );
   const rec = phases.recovery;
   const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
@@ -247,7 +251,8 @@ export function renderReport(results: BenchResults): string {
     capacityTable(phases.baseline.windows, 'baseline'),
     '',
     `Sustained: worker ${value(f.workerCyclesPerS)}, baseline ${value(f.baselineCyclesPerS)} ` +
-      `(ratio ${value(f.capacityRatio)}); CPU per cycle ${value(f.workerCpuPerCycle)} vs ${value(f.baselineCpuPerCycle)}.`,
+      `(the baseline ${value(f.capacityRatio)} the worker's); CPU per cycle ${value(f.workerCpuPerCycle)} vs ` +
+      `${value(f.baselineCpuPerCycle)} (${value(f.cpuRatio)}).`,
     '',
     `What limits it: ${capacityLimit(phases, m.cores)}`,
     '',

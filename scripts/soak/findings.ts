@@ -7,11 +7,23 @@ export function findingsOf(report: SoakReport, rules: ExactRules): string[] {
   const findings: string[] = [];
   const refreshEveryS = report.configuration.refreshEveryS as number;
   if (refreshEveryS > rules.accessTokenTtlS) {
+    const marginS = Math.round((refreshEveryS - rules.minRefreshIntervalS) * 100) / 100;
+    const slackS = Math.round((rules.accessTokenTtlS - rules.minRefreshIntervalS) * 100) / 100;
     findings.push(
       `At this time scale the workflow refreshes every ${refreshEveryS} s while an access token lives ` +
-        `${rules.accessTokenTtlS} s: the safety margin on top of the 570 s rule is scaled as 10 % of the rule ` +
-        `(workflows/container/schedule.ts earliestRefreshAt), not as 2 s of 570, so tokens lapse each cycle ` +
-        `(stats.tokenAvailability.mean = ${stats.tokenAvailability.mean}).`,
+        `${rules.accessTokenTtlS} s: the safety margin on top of the rule (${marginS} s, min(2 s, 10 % of the ` +
+        'rule) in workflows/container/schedule.ts earliestRefreshAt) does not shrink with the time scale like ' +
+        `the ${slackS} s between the rule and the token's lifetime, so tokens lapse each cycle ` +
+        `(stats.tokenAvailability.mean = ${stats.tokenAvailability.mean}). At real time: 2 s of 30 s.`,
+    );
+  }
+  if (stats.healing.refusalsAfterTheFirst > 0) {
+    findings.push(
+      `${stats.healing.refusalsAfterTheFirst} time(s) a container presented a chain Exact had already refused ` +
+        '(stats.healing.perBreak: refusedAtS after the first). After a failed recovery, the wait for the next ' +
+        'recovery ends in refreshOnce with the broken refresh token instead of a recovery (workflows/container/' +
+        'container-workflow.ts: a timed wait that is not woken falls through to the refresh): one more error ' +
+        'response each time, and for a rotated chain one more old refresh token presented.',
     );
   }
   const killed = stats.pairsNotStored.withKilledWorker;

@@ -52,7 +52,7 @@ function end(
     failures: 0,
     runs: 1,
   };
-  return { alias, userId, status: answer, tokenAccepted: true, storedAtMs: [], ...extra };
+  return { alias, userId, status: answer, tokenAccepted: true, storedAtMs: [], chainBrokenAtMs: [], ...extra };
 }
 
 function input(parts: Partial<MeasureInput>): MeasureInput {
