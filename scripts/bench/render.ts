@@ -90,6 +90,23 @@ function capacityLimit(phases: PhaseResults, cores: number): string {
   return parts.join(' ');
 }
 
+function baselineLimit(phases: PhaseResults): string {
+  const first = phases.baseline.windows.find((w) => !w.sustained);
+  if (!first) return 'The baseline was sustained at every planned level, so its figure is a lower bound.';
+  const lateTokens = (first.failures?.['me 401'] ?? 0) > 0;
+  return (
+    `The baseline stopped at ${first.containers} chains: ${first.cyclesPerS} of ${first.offeredPerS} cycles/s, ` +
+    `p99 gap ${num(first.gapP99Ms)} ms, ${first.failedCalls} failed calls, with the baseline process at ` +
+    `${first.cores.baseline ?? 0} cores and the simulator (in the benchmark's own process) at ` +
+    `${first.cores.simulator ?? 0}. ` +
+    (lateTokens
+      ? 'The failures are `/Me` calls answered after their access token expired — Exact’s 600 s token lives 1.2 s ' +
+        'at 1/500 of real time — so this limit belongs to the local simulator and the compressed clock, not to ' +
+        'the loop.'
+      : 'The local simulator and the compressed clock bound this figure as much as the loop does.')
+  );
+}
+
 function costsSection(phases: PhaseResults): string {
   const costs = phases.costs;
   if (!costs) return 'No steady cycle was recorded.';
@@ -254,7 +271,7 @@ export function renderReport(results: BenchResults): string {
       `(the baseline ${value(f.capacityRatio)} the worker's); CPU per cycle ${value(f.workerCpuPerCycle)} vs ` +
       `${value(f.baselineCpuPerCycle)} (${value(f.cpuRatio)}).`,
     '',
-    `What limits it: ${capacityLimit(phases, m.cores)}`,
+    `What limits it: ${capacityLimit(phases, m.cores)} ${baselineLimit(phases)}`,
     '',
     '## History events and billable actions per cycle',
     '',
