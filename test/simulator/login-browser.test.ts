@@ -1,3 +1,4 @@
+import { CHROMIUM_ARGS } from '../../src/browser';
 /**
  * The login pages in real headless Chromium against the real simulator: what the keeper's browser automation
  * will do, for both login variants, ending with the code exchanged at the token endpoint.
@@ -25,15 +26,7 @@ let sim: Simulator | undefined;
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 });
