@@ -65,4 +65,20 @@ describe('auto-recovery of a broken chain (time-skipping, simulator, real headle
     expect(attempts).toEqual([expect.objectContaining({ step: 'password', ok: false })]);
     expect((await handle.query(statusQuery)).status).toBe('needs-reauth');
   });
+
+  it('after a failed recovery tries a recovery again, never a refresh with the broken token', async () => {
+    const user = h.newUser();
+    const handle = await enrolledWithCredentials('retries-recovery', user);
+    // The login pages are down: the recovery fails for a passing reason and waits an hour.
+    h.sim.control.addFault({ route: 'auth', kind: '5xx', count: 50 });
+    h.sim.control.breakChain({ clientId: h.app.clientId, username: user.username, how: 'rotate' });
+    await h.env.sleep(10 * MINUTE_MS);
+    expect((await handle.query(statusQuery)).status).toBe('needs-reauth');
+    const refusedBefore = h.sim.control.counters().oldRefreshTokenPresented;
+
+    h.sim.control.clearFaults();
+    await h.env.sleep(70 * MINUTE_MS);
+    expect(h.sim.control.counters().oldRefreshTokenPresented).toBe(refusedBefore);
+    expect(await handle.query(statusQuery)).toMatchObject({ status: 'healthy', chain: 2 });
+  });
 });

@@ -230,6 +230,8 @@ export async function dataContainer(input: ContainerInput): Promise<void> {
       continue;
     }
     if (dueAt > Date.now() && (await condition(() => run.wake !== seen, dueAt - Date.now()))) continue;
+    // A broken chain is healed by a recovery, never by refreshing its dead token (an error response).
+    if (recovering) continue;
     if (!withinTokenBudget(run.tokenCallsToday())) {
       run.retryAtMs = nextDayStart(Date.now(), run.options);
       s.lastError = {
