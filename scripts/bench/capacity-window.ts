@@ -16,8 +16,13 @@ export interface CapacityWindow {
   nominalGapMs: number;
   /** Cycles per second the chains ask for: containers / nominal gap. */
   offeredPerS: number;
-  /** Successful refresh_token calls per second. */
+  /**
+   * Completed cycles per second: per chain, its refreshes in the window over the time from its first to its last,
+   * summed over the chains. (A plain count over a short window is biased when chains refresh in step.)
+   */
   cyclesPerS: number;
+  /** Successful refresh_token calls in the window. */
+  refreshes: number;
   /** `/Me` calls per second (one per cycle). */
   meCallsPerS: number;
   /** Token or /Me calls that did not succeed (too early, old token, 429, …): any is a cycle gone wrong. */
@@ -55,19 +60,19 @@ export async function measureWindow(
   const counters = target.sim.control.counters();
 
   const refreshes = counters.tokenCalls.filter((call) => call.grantType === 'refresh_token');
-  const cycles = refreshes.filter((call) => call.outcome === 'ok').length;
   const failures: Record<string, number> = {};
   const count = (what: string) => (failures[what] = (failures[what] ?? 0) + 1);
   for (const call of refreshes) if (call.outcome !== 'ok') count(call.outcome);
   for (const call of counters.meCalls) if (call.status !== 200) count(`me ${call.status}`);
   const failedCalls = Object.values(failures).reduce((sum, n) => sum + n, 0);
   const gaps: number[] = [];
+  let cyclesPerS = 0;
   for (const chain of counters.chains) {
     const issued = chain.accessTokenIssuedAtMs;
     for (let i = 1; i < issued.length; i++) gaps.push(issued[i]! - issued[i - 1]!);
+    if (issued.length >= 2) cyclesPerS += (issued.length - 1) / ((issued.at(-1)! - issued[0]!) / 1000);
   }
   const offeredPerS = containers / (nominal / 1000);
-  const cyclesPerS = cycles / windowS;
   const gapP99Ms = percentile(gaps, 99);
   const sustained = gapP99Ms !== undefined && gapP99Ms <= 1.5 * nominal && failedCalls === 0;
   return {
@@ -76,6 +81,7 @@ export async function measureWindow(
     nominalGapMs: round(nominal, 0)!,
     offeredPerS: round(offeredPerS)!,
     cyclesPerS: round(cyclesPerS)!,
+    refreshes: refreshes.filter((call) => call.outcome === 'ok').length,
     meCallsPerS: round(counters.meCalls.length / windowS)!,
     failedCalls,
     failures,

@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick]`: measures chainkeeper on this machine with everything local — a Temporal dev
  * server, in-process Exact simulators, the real worker in its own process — and writes bench/results.json and
- * BENCHMARKS.md (`--quick`: small sizes for CI, written under bench/quick/; `--wait-quiet <s>`: first wait up to
- * that long for the machine's load average to drop below half its cores).
+ * BENCHMARKS.md. `--quick`: small sizes for CI, written under bench/quick/. `--wait-quiet <s>`: first wait up to
+ * that long for the load average to drop below half the cores. `--render`: measure nothing, rebuild the figures
+ * and the report from the results file's raw measurements.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -16,17 +17,22 @@ import { terminateContainers } from './containers';
 import { idleFleet } from './fleet';
 import { cycleCosts } from './history-costs';
 import { describeMachine, oneMinuteLoad } from './machine';
-import { FULL_PLAN, QUICK_PLAN } from './plan';
+import { FULL_PLAN, QUICK_PLAN, type BenchPlan } from './plan';
 import { teardown, teardownOnSignals } from './processes';
 import { measureQueries } from './queries';
 import { measureRecovery } from './recovery';
 import { renderReport } from './render';
+import type { BenchResults } from './results';
 import { startStack, type Stack } from './stack';
 import { progress, round } from './stats';
 import { summarize, type PhaseResults } from './summarize';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, 'wait-quiet': { type: 'string', default: '0' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    'wait-quiet': { type: 'string', default: '0' },
+    render: { type: 'boolean', default: false },
+  },
 });
 const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
 const waitQuietS = Number(values['wait-quiet']);
@@ -45,15 +51,6 @@ async function waitForQuiet(limitS: number): Promise<void> {
 }
 
 async function runPhases(stack: Stack): Promise<PhaseResults> {
-  progress(`enrollment and memory: ${plan.fleet} idle containers`);
-  const fleet = await idleFleet(stack, plan.fleet, plan.fleetSettleS);
-  const queries = [];
-  for (const consumers of plan.queryConsumers) {
-    progress(`accessToken queries: ${consumers} consumers for ${plan.querySeconds} s`);
-    queries.push(await measureQueries(stack, fleet.aliases, consumers, plan.querySeconds));
-  }
-  await terminateContainers(stack, fleet.aliases);
-
   progress('capacity: the worker');
   const worker = await workerRamp(stack, plan.worker);
   const history = await stack.client.client.workflow.getHandle(containerWorkflowId(worker.aliases[0]!)).fetchHistory();
@@ -62,6 +59,17 @@ async function runPhases(stack: Stack): Promise<PhaseResults> {
 
   progress('capacity: the plain undici baseline');
   const baseline = await baselineRamp(stack, plan.baseline);
+
+  // Memory is read on a fresh worker: the capacity phase's terminated containers would still sit in its cache.
+  await stack.restartWorker();
+  progress(`enrollment and memory: ${plan.fleet} idle containers`);
+  const fleet = await idleFleet(stack, plan.fleet, plan.fleetSettleS);
+  const queries = [];
+  for (const consumers of plan.queryConsumers) {
+    progress(`accessToken queries: ${consumers} consumers for ${plan.querySeconds} s`);
+    queries.push(await measureQueries(stack, fleet.aliases, consumers, plan.querySeconds));
+  }
+  await terminateContainers(stack, fleet.aliases);
 
   progress(`recovery: ${plan.recoveryBreaks} broken chains healed in headless Chromium`);
   const recovery = await measureRecovery(stack, plan.recoveryBreaks);
@@ -75,9 +83,8 @@ async function writeFormatted(relativePath: string, text: string, parser: 'json'
   writeFileSync(path, await format(text, { ...options, parser }));
 }
 
-teardownOnSignals();
-let stack: Stack | undefined;
-try {
+/** Runs every phase on a fresh stack and summarizes them. */
+async function measure(): Promise<BenchResults> {
   await waitForQuiet(waitQuietS);
   const startedAt = new Date();
   const machine = describeMachine();
@@ -88,10 +95,23 @@ try {
   stack = await startStack();
   const phases = await runPhases(stack);
   machine.loadAverage.end = oneMinuteLoad();
-  const results = summarize(plan, machine, startedAt, round((Date.now() - startedAt.getTime()) / 1000, 0)!, phases);
+  return summarize(plan, machine, startedAt, round((Date.now() - startedAt.getTime()) / 1000, 0)!, phases);
+}
+
+/** The figures again from a results file's raw measurements (after a change to how they are summarized). */
+function summarizeAgain(): BenchResults {
+  const saved = JSON.parse(readFileSync(resolve(PROJECT_ROOT, plan.resultsPath), 'utf8')) as BenchResults;
+  const { plan: _plan, ...phases } = saved.details as unknown as PhaseResults & { plan: BenchPlan };
+  return summarize(plan, saved.machine, new Date(saved.startedAt), saved.durationS, phases);
+}
+
+teardownOnSignals();
+let stack: Stack | undefined;
+try {
+  const results = values.render ? summarizeAgain() : await measure();
   await writeFormatted(plan.resultsPath, JSON.stringify(results), 'json');
   await writeFormatted(plan.reportPath, renderReport(results), 'markdown');
-  progress(`wrote ${plan.resultsPath} and ${plan.reportPath} in ${results.durationS} s`);
+  progress(`wrote ${plan.resultsPath} and ${plan.reportPath}`);
   for (const figure of Object.values(results.figures)) {
     const goal = figure.goal ? ` (goal ${figure.goal.op} ${figure.goal.value}: ${figure.pass ? 'met' : 'missed'})` : '';
     console.log(`${figure.label}: ${figure.value ?? 'not measured'} ${figure.unit}${goal}`);

@@ -1,6 +1,6 @@
 import type { RampPlan } from './capacity';
 
-/** Sizes of one benchmark run: `full` for BENCHMARKS.md (about 15 minutes), `quick` for CI (under 3 minutes). */
+/** Sizes of one benchmark run: `full` for BENCHMARKS.md (about 10 minutes), `quick` for CI (under 3 minutes). */
 export interface BenchPlan {
   mode: 'full' | 'quick';
   /** Idle containers at real rules: enrollment throughput, worker memory, query latency. */
@@ -17,9 +17,9 @@ export interface BenchPlan {
 }
 
 /**
- * Containers per capacity level. At 1/500 of real time each cycles about 0.8 times a second, so 25 containers ask
- * for the goal's 20 cycles/s; the worker's levels grow by about ×1.2 to place its limit closely, the baseline's by
- * about ×1.5 because it goes much further.
+ * Containers per capacity level. At 1/500 of real time each cycles about 0.87 times a second, so 25 containers
+ * ask for 22 cycles/s, just above the goal; the worker's levels grow by about ×1.2 to place its limit closely, the
+ * baseline's by about ×1.5 because it goes much further.
  */
 const WORKER_LEVELS = [25, 30, 36, 43, 52, 62, 75, 90, 108, 130, 156, 187, 225, 270, 324, 390];
 const BASELINE_LEVELS = [40, 90, 200, 450, 1000, 1500, 2250, 3400];

@@ -1,6 +1,6 @@
 import type { CapacityWindow } from './capacity-window';
 import type { BenchPlan } from './plan';
-import type { BenchResults, Figure } from './results';
+import type { BenchResults, Figure, Machine } from './results';
 import { GOALS, type PhaseResults } from './summarize';
 
 /** Renders BENCHMARKS.md from results.json: every number below comes from the run it describes. */
@@ -52,30 +52,36 @@ function capacityTable(windows: CapacityWindow[], process: string): string {
   );
 }
 
-function capacityLimit(phases: PhaseResults, cores: number): string {
+function capacityLimit(phases: PhaseResults, machine: Machine): string {
+  const { cores } = machine;
   const first = phases.worker.windows.find((w) => !w.sustained);
   const last = phases.worker.windows.filter((w) => w.sustained).at(-1);
   const perCycle = (last ?? first)?.cpuMsPerCycle;
   const cpuMs = perCycle ? (perCycle.worker ?? 0) + (perCycle.server ?? 0) : undefined;
-  const ceiling = cpuMs ? Math.round((cores * 1000) / cpuMs) : undefined;
   const parts: string[] = [];
   if (cpuMs !== undefined) {
     parts.push(
       `Each cycle costs about ${cpuMs.toFixed(1)} ms of CPU in the worker and the Temporal server together ` +
-        `(two workflow tasks, one activity, the encrypted payloads, the journal writes and the history). On ${cores} ` +
-        `cores with nothing else running that is a ceiling of about ${ceiling} cycles/s.`,
+        `(two workflow tasks, one activity, the encrypted payloads, the journal writes and the history): on ${cores} ` +
+        `cores with nothing else running, a CPU ceiling of about ${Math.round((cores * 1000) / cpuMs)} cycles/s.`,
     );
   }
   if (first) {
     const used = Object.values(first.cores).reduce((sum, c) => sum + c, 0);
+    // The load at the end includes the benchmark itself; only the start tells of other work.
+    const busy = machine.loadAverage.start > cores / 2;
     parts.push(
       `The ramp stopped at ${first.containers} containers: ${first.cyclesPerS} of ${first.offeredPerS} cycles/s ` +
         `completed, p99 gap ${num(first.gapP99Ms)} ms, with ${used.toFixed(2)} of ${cores} cores used by the ` +
         `benchmark's processes. ` +
         (used > cores * 0.8
           ? 'The machine ran out of CPU.'
-          : 'CPU was not the limit there: cycles waited in queues (workflow-task and activity dispatch, the dev ' +
-            "server's single SQLite connection) and behind other processes on the machine — see the load average above."),
+          : 'CPU was not the limit there: cycles queued at a point that serializes them' +
+            (busy ? ', and behind other work on the machine (see the load average),' : '') +
+            " most likely the dev server's persistence, which the Temporal CLI runs on a single SQLite " +
+            'connection (its sqlite plugin sets `SetMaxOpenConns(1)`), so every history write of every container ' +
+            'waits its turn; past that point workflow tasks that miss a poller are written to the store and read ' +
+            'back, which adds to the queue, and throughput drops instead of levelling off.'),
     );
   } else {
     parts.push(
@@ -83,9 +89,10 @@ function capacityLimit(phases: PhaseResults, cores: number): string {
     );
   }
   parts.push(
-    "The Temporal server here is the CLI's dev server (SQLite in memory, one connection): a real cluster or " +
-      'Temporal Cloud takes its share of the CPU off this machine. The baseline keeps no journal, no durable timer, ' +
-      'no history and no encryption, so it is the floor of what any keeper costs, not a like-for-like alternative.',
+    "Both limits are the dev server's as much as chainkeeper's: a Temporal cluster on PostgreSQL or Temporal Cloud " +
+      'takes the history off this machine and does not serialize it on one connection. The baseline keeps no ' +
+      'journal, no durable timer, no history and no encryption, so it is the floor of what any keeper costs, not a ' +
+      'like-for-like alternative.',
   );
   return parts.join(' ');
 }
@@ -93,7 +100,7 @@ function capacityLimit(phases: PhaseResults, cores: number): string {
 function baselineLimit(phases: PhaseResults): string {
   const first = phases.baseline.windows.find((w) => !w.sustained);
   if (!first) return 'The baseline was sustained at every planned level, so its figure is a lower bound.';
-  const lateTokens = (first.failures?.['me 401'] ?? 0) > 0;
+  const lateTokens = (first.failures['me 401'] ?? 0) > 0;
   return (
     `The baseline stopped at ${first.containers} chains: ${first.cyclesPerS} of ${first.offeredPerS} cycles/s, ` +
     `p99 gap ${num(first.gapP99Ms)} ms, ${first.failedCalls} failed calls, with the baseline process at ` +
@@ -165,8 +172,8 @@ function memorySection(phases: PhaseResults, plan: BenchPlan): string {
       ],
     ),
     '',
-    `RSS is read from \`/proc/<pid>/status\` ${f.containers} containers and ${plan.fleetSettleS} s after the ` +
-      'last enrollment; the worker then runs a full garbage collection on request and reports again a second later ' +
+    `RSS is read from \`/proc/<pid>/status\` with ${f.containers} containers live, ${plan.fleetSettleS} s after ` +
+      'the last enrollment; the worker then runs a full garbage collection on request and reports again a second later ' +
       `(the first figure depends on when V8 last collected). Each live container adds about ` +
       `${Math.round(perContainerKiB)} KiB after GC.`,
     '',
@@ -185,7 +192,7 @@ function reproduce(plan: BenchPlan): string {
     '```sh',
     'npm install                 # once; the Temporal CLI comes with `npm run tools`, Chromium from Debian',
     'npm run tools',
-    'npm run bench               # the full run (about 15 minutes): bench/results.json and BENCHMARKS.md',
+    'npm run bench               # the full run (about 10 minutes on a quiet machine): bench/results.json and BENCHMARKS.md',
     'npm run bench -- --quick    # the CI run (under 3 minutes): bench/quick/',
     'npm run bench -- --wait-quiet 600   # first wait up to 10 minutes for the load average to drop',
     '```',
@@ -222,7 +229,7 @@ export function renderReport(results: BenchResults): string {
     Object.values(f).map((x) => [x.label, value(x), goalOf(x), verdict(x), x.note ?? '']),
   );
   const rec = phases.recovery;
-  const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
+  const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(ms < 1000 ? 2 : 1)} s`);
   return [
     '# Benchmarks',
     '',
@@ -240,7 +247,10 @@ export function renderReport(results: BenchResults): string {
       [
         ['CPU', `${m.cores} × ${m.cpuModel}`],
         ['memory', `${m.memoryGiB} GiB`],
-        ['load average (1 min) at start / end', `${m.loadAverage.start} / ${m.loadAverage.end}`],
+        [
+          'load average (1 min) before the run / at its end (with the benchmark running)',
+          `${m.loadAverage.start} / ${m.loadAverage.end}`,
+        ],
         ['OS', m.os],
         ['Node', m.node],
         ['Temporal', m.temporalCli],
@@ -251,9 +261,10 @@ export function renderReport(results: BenchResults): string {
     '',
     '## Steady-cycle capacity',
     '',
-    'Containers refresh on Exact’s rules at 1/500 of real time (570 s → 1.14 s, about 0.8 cycles per second each); ' +
-      'levels add containers until one is not sustained. A cycle is one successful `refresh_token` call followed ' +
-      'by one `/Me` call, counted by the simulator. A level is sustained when no cycle falls behind: the p99 gap ' +
+    'Containers refresh on Exact’s rules at 1/500 of real time (570 s → 1.14 s, about 0.87 cycles per second ' +
+      'each); levels add containers until one is not sustained. A cycle is one successful `refresh_token` call ' +
+      'followed by one `/Me` call, as the simulator records them; the rate is each chain’s refreshes over their ' +
+      'time span, summed. A level is sustained when no cycle falls behind: the p99 gap ' +
       'between two refreshes of one chain stays within 1.5 × the nominal gap (late by at most half an interval) and ' +
       'no call fails. The gap includes each cycle’s own latency, so at this compressed cadence "completed" sits ' +
       'below "offered" by that latency; at the real 9.5-minute cadence the same latency is negligible. ' +
@@ -271,7 +282,7 @@ export function renderReport(results: BenchResults): string {
       `(the baseline ${value(f.capacityRatio)} the worker's); CPU per cycle ${value(f.workerCpuPerCycle)} vs ` +
       `${value(f.baselineCpuPerCycle)} (${value(f.cpuRatio)}).`,
     '',
-    `What limits it: ${capacityLimit(phases, m.cores)} ${baselineLimit(phases)}`,
+    `What limits it: ${capacityLimit(phases, m)} ${baselineLimit(phases)}`,
     '',
     '## History events and billable actions per cycle',
     '',

@@ -56,7 +56,10 @@ export interface Stack {
   real: BenchSimulator;
   /** 1/100 time for auto-recovery with real Chromium logins. */
   recovery: BenchSimulator;
-  worker: ChildProcess;
+  /** The current worker process. */
+  readonly worker: ChildProcess;
+  /** Stops the worker and starts a fresh one (empty workflow cache, fresh heap) that polls before this resolves. */
+  restartWorker(): Promise<void>;
   /** The worker's heap figures, from its probe. */
   workerMemory(): Promise<WorkerMemory>;
   /** Where the worker's JSON log goes (in the run's temporary folder; its tail is printed when a phase fails). */
@@ -71,7 +74,8 @@ async function startSimulator(rules: ExactRules, app: SimApp | undefined): Promi
   return { sim, baseUrl, rules, app: registered };
 }
 
-async function waitForPollers(client: ChainkeeperClient, deadlineMs: number): Promise<void> {
+/** Waits until the worker process `pid` polls both halves of the task queue (the SDK's identity is `pid@host`). */
+async function waitForPollers(client: ChainkeeperClient, pid: number, deadlineMs: number): Promise<void> {
   const service = client.client.workflowService;
   const namespace = client.client.options.namespace;
   const types = [
@@ -84,7 +88,9 @@ async function waitForPollers(client: ChainkeeperClient, deadlineMs: number): Pr
         service.describeTaskQueue({ namespace, taskQueue: { name: TASK_QUEUE }, taskQueueType }),
       ),
     );
-    if (described.every((answer) => (answer.pollers ?? []).length > 0)) return;
+    const polled = (answer: (typeof described)[number]) =>
+      (answer.pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`));
+    if (described.every(polled)) return;
     if (Date.now() > deadlineMs) throw new Error('the worker did not poll its task queue within 120 s');
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -108,29 +114,6 @@ export async function startStack(): Promise<Stack> {
   const real = await startSimulator(scaleRules(1), app);
   const recovery = await startSimulator(scaleRules(RECOVERY_SCALE), app);
 
-  const workerLog = join(dir, 'worker.log');
-  const logFd = openSync(workerLog, 'a');
-  const worker = spawnTsx(resolve(import.meta.dirname, 'worker-process.ts'), {
-    nodeArgs: ['--expose-gc'],
-    stdio: logFd,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      CHAINKEEPER_STORE_URL: `sqlite:${join(dir, 'chainkeeper.db')}`,
-      CHAINKEEPER_KEYS_DIR: keysDir,
-      CHAINKEEPER_METRICS_PORT: '0',
-      EXACT_CLIENT_ID: app.clientId,
-      EXACT_CLIENT_SECRET: app.clientSecret,
-      EXACT_REDIRECT_URI: app.redirectUri,
-      LOG_LEVEL: 'info',
-      ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
-    },
-  });
-  closeSync(logFd);
-  onTeardown(() => stopChild(worker));
-
   const env = loadEnv({
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
@@ -138,14 +121,41 @@ export async function startStack(): Promise<Stack> {
   });
   const client = await createChainkeeperClient(env);
   onTeardown(() => client.close());
-  const exited = new Promise<never>((_, reject) =>
-    worker.once('exit', (code) => {
-      const tail = readFileSync(workerLog, 'utf8').split('\n').slice(-15).join('\n');
-      reject(new Error(`the worker exited with code ${code}; the end of its log:\n${tail}`));
-    }),
-  );
-  exited.catch(() => undefined);
-  await Promise.race([waitForPollers(client, Date.now() + 120_000), exited]);
+
+  const workerLog = join(dir, 'worker.log');
+  const startWorker = async (): Promise<ChildProcess> => {
+    const logFd = openSync(workerLog, 'a');
+    const child = spawnTsx(resolve(import.meta.dirname, 'worker-process.ts'), {
+      nodeArgs: ['--expose-gc'],
+      stdio: logFd,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+        CHAINKEEPER_STORE_URL: `sqlite:${join(dir, 'chainkeeper.db')}`,
+        CHAINKEEPER_KEYS_DIR: keysDir,
+        CHAINKEEPER_METRICS_PORT: '0',
+        EXACT_CLIENT_ID: app.clientId,
+        EXACT_CLIENT_SECRET: app.clientSecret,
+        EXACT_REDIRECT_URI: app.redirectUri,
+        LOG_LEVEL: 'info',
+        ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
+      },
+    });
+    closeSync(logFd);
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => {
+        const tail = readFileSync(workerLog, 'utf8').split('\n').slice(-15).join('\n');
+        reject(new Error(`the worker exited with code ${code}; the end of its log:\n${tail}`));
+      }),
+    );
+    exited.catch(() => undefined);
+    await Promise.race([waitForPollers(client, child.pid!, Date.now() + 120_000), exited]);
+    return child;
+  };
+  let worker = await startWorker();
+  onTeardown(() => stopChild(worker));
 
   return {
     server,
@@ -156,7 +166,13 @@ export async function startStack(): Promise<Stack> {
     fast,
     real,
     recovery,
-    worker,
+    get worker() {
+      return worker;
+    },
+    async restartWorker() {
+      await stopChild(worker);
+      worker = await startWorker();
+    },
     workerLog,
     workerMemory: () =>
       new Promise((resolveMemory, reject) => {

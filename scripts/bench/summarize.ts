@@ -69,7 +69,13 @@ function capacityFigures(phases: PhaseResults, cores: number, load: number): Rec
       undefined,
       baseline.saturated ? undefined : 'every planned level was sustained: a lower bound',
     ),
-    capacityRatio: figure('Baseline capacity ÷ worker capacity', ratio(baseline.sustainedPerS, sustained), '×'),
+    capacityRatio: figure(
+      'Baseline capacity ÷ worker capacity',
+      ratio(baseline.sustainedPerS, sustained),
+      '×',
+      undefined,
+      baseline.saturated ? undefined : 'a lower bound: the baseline was not saturated',
+    ),
     workerCpuPerCycle: figure('CPU per cycle, worker + Temporal server', round(workerCpu, 2), 'ms'),
     baselineCpuPerCycle: figure('CPU per cycle, baseline loop', round(baselineCpu, 2), 'ms'),
     cpuRatio: figure('CPU per cycle, worker + server ÷ baseline', ratio(workerCpu, baselineCpu), '×'),
@@ -118,7 +124,7 @@ export function summarize(
       atGoalSize ? { op: '<=', value: GOALS.workerRssMiB } : undefined,
       atGoalSize
         ? fleet.workerRssMiB > GOALS.workerRssMiB
-          ? `the idle worker already holds ${Math.round(fleet.workerBefore.rssMiB)} MiB, and every container stays ` +
+          ? `the idle worker already holds ${Math.round(fleet.workerBefore.rssAfterGcMiB ?? fleet.workerBefore.rssMiB)} MiB, and every container stays ` +
             'in the workflow cache; see "Worker memory"'
           : undefined
         : `the goal is for ${GOALS.memoryContainers} containers; the quick run enrolls fewer`,

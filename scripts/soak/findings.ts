@@ -29,12 +29,10 @@ export function findingsOf(report: SoakReport, rules: ExactRules): string[] {
   const killed = stats.pairsNotStored.withKilledWorker;
   if (killed > 0) {
     findings.push(
-      `${killed} token pair(s) Exact issued never reached the journal because the worker was killed mid-call ` +
-        '(stats.pairsNotStored). Grace kept those chains alive, but the workflow retries such a refresh after ' +
-        "the activity's 60 s timeout plus backoff without waiting out the 570 s rule (workflows/container/" +
-        'failures.ts gives a TimeoutFailure no answerMayBeLost): harmless at this time scale, where 60 s exceeds ' +
-        'the scaled rule, but at real time that retry comes ~70 s after Exact issued the pair and is refused as ' +
-        'too early, an error that counts toward the block.',
+      `${killed} token pair(s) Exact issued never reached the journal: the worker was killed between Exact's ` +
+        'answer and the journal write (stats.pairsNotStored). With grace the next refresh presents the previous ' +
+        'token again; it must wait out the rule from the lost call (counts.refreshesEarlierThanRule shows whether ' +
+        'one came too early).',
     );
   }
   if (counts.refreshTokensLostByUs.count > 0) {

@@ -111,11 +111,14 @@ process.once('SIGINT', () => abort('interrupted', 130));
 process.once('SIGTERM', () => abort('terminated', 143));
 process.once('SIGHUP', () => abort('hung up', 129));
 // A throw in an event handler would otherwise end the process at once and orphan the worker and dev server.
+// While stopping, calls still in flight fail as their connections close: expected, not news.
 process.on('uncaughtException', (error) => {
+  if (exiting) return;
   console.error('soak: unexpected error:', error);
   abort('crashed', 3);
 });
 process.on('unhandledRejection', (reason) => {
+  if (exiting) return;
   console.error('soak: unexpected rejection:', reason);
   abort('crashed', 3);
 });
@@ -126,17 +129,24 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 
-try {
-  const { report, keptDir } = await runSoak(options, cleanup);
-  await cleanup.runAll();
-  writeReport(options.reportFile, report);
-  console.log(summarize(report, options.reportFile));
-  if (keptDir) console.log(`work directory kept: ${keptDir} (npm run leak-scan -- --dir ${keptDir})`);
-  process.exit(report.passed ? 0 : 1);
-} catch (error) {
-  console.error('soak: the run failed:', error);
-  // Its logs are the evidence: the work directory (first line of the soak's output) stays.
-  cleanup.cancel('work directory');
-  await cleanup.runAll();
-  process.exit(3);
+async function soak(): Promise<number> {
+  try {
+    const { report, keptDir } = await runSoak(options, cleanup);
+    await cleanup.runAll();
+    writeReport(options.reportFile, report);
+    console.log(summarize(report, options.reportFile));
+    if (keptDir) console.log(`work directory kept: ${keptDir} (npm run leak-scan -- --dir ${keptDir})`);
+    return report.passed ? 0 : 1;
+  } catch (error) {
+    if (exiting) return 3;
+    console.error('soak: the run failed:', error);
+    // Its logs are the evidence: the work directory (first line of the soak's output) stays.
+    cleanup.cancel('work directory');
+    await cleanup.runAll();
+    return 3;
+  }
 }
+
+const code = await soak();
+// An interrupted run fails on its way down; abort() is stopping everything and sets the exit code itself.
+if (!exiting) process.exit(code);
