@@ -10,6 +10,7 @@ import type { Logger } from '../src/log';
 import type { Vault } from '../src/vault/vault';
 import { deleteCredentials, storeCredentials, type StoreCredentialsRequest } from './credentials';
 import type { ExactGateway } from './exact-gateway';
+import { whileHeartbeating } from './heartbeat';
 import { recoverChain, type RecoveryResult, type RecoverySettings } from './recover-chain';
 import { refreshChain } from './refresh-chain';
 import { toSnapshot } from './snapshot';
@@ -78,7 +79,8 @@ export function createActivities(deps: ActivityDeps) {
       deleteCredentials(ctx, request),
     async recoverChain(input: RecoveryInput): Promise<RecoveryResult> {
       try {
-        const result = await recoverChain(ctx, input);
+        // A login takes seconds to minutes: heartbeats let a dead worker's recovery be retried soon.
+        const result = await whileHeartbeating(() => recoverChain(ctx, input));
         metrics.recovery('succeeded');
         metrics.tokenCall();
         return result;

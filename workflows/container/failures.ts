@@ -10,10 +10,12 @@ export interface ClassifiedFailure {
 
 /**
  * Reads the type and facts an activity attached. A timeout (the worker died mid-call) or anything unexpected
- * counts as transient: the next attempt consults the journal, so retrying is safe.
+ * counts as transient: a refresh's next attempt consults the journal and a recovery's logs in afresh, so retrying
+ * is safe.
  */
 export function classifyFailure(err: unknown): ClassifiedFailure {
   const cause = err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? err.cause : err;
+  const activity = err instanceof ActivityFailure ? err.activityType : undefined;
   if (cause instanceof ApplicationFailure && cause.type) {
     const facts = (cause.details?.[0] ?? {}) as FailureFacts;
     return { type: cause.type, message: cause.message, facts };
@@ -21,7 +23,7 @@ export function classifyFailure(err: unknown): ClassifiedFailure {
   if (cause instanceof TimeoutFailure) {
     return {
       type: FAILURE_TYPES.transient,
-      message: 'the refresh activity timed out (worker stopped or unreachable); the journal decides the retry',
+      message: `the ${activity ?? 'activity'} activity timed out (worker stopped or unreachable); safe to retry`,
       // Exact may have issued a pair the dead worker never stored: the retry must wait out the 570 s rule.
       facts: { tokenCallMade: true, answerMayBeLost: true },
     };

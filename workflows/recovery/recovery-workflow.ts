@@ -5,12 +5,29 @@ import { classifyFailure } from '../container/failures';
 import type { RecoveryInput } from '../container/types';
 import { FAILURE_TYPES } from '../failure-types';
 
-/** Logins that failed for a passing reason (timeout, browser crash) are tried this often in one recovery. */
-const LOGIN_ATTEMPTS = 2;
+/**
+ * Logins that failed for a passing reason (timeout, browser crash, the worker died, Exact's token endpoint
+ * failing the code exchange) are tried this often in one recovery. Rejected credentials are never retried.
+ */
+const LOGIN_ATTEMPTS = 3;
+
+/**
+ * Between attempts: one TOTP step, so the next login never needs the code a dead attempt may have submitted,
+ * and the authorization code of a failed exchange is simply abandoned for a fresh login.
+ */
+const BETWEEN_ATTEMPTS = '30 seconds';
+
+/**
+ * Failures after which a fresh login may succeed at once. Not rate limits: Exact's window outlasts the wait, and
+ * each refused call counts toward blocking the key; the container's hourly retry handles those.
+ */
+const PASSING_FAILURES = new Set<string>([FAILURE_TYPES.transient]);
 
 const { recoverChain } = proxyActivities<ReturnType<typeof createActivities>>({
   // A login may wait up to a TOTP step for a fresh code, then drive five pages.
   startToCloseTimeout: '3 minutes',
+  // The activity heartbeats every 5 s: a worker that dies mid-login is noticed in 30 s, not 3 minutes.
+  heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 1 },
 });
 
@@ -32,8 +49,10 @@ export async function chainRecovery(input: RecoveryInput): Promise<RecoveryResul
       const failure = classifyFailure(err);
       const login = failure.facts.login;
       if (login?.totpStep !== undefined) lastTotpStep = Math.max(lastTotpStep ?? 0, login.totpStep);
-      if (failure.type === FAILURE_TYPES.loginFailed && login?.retryable && attempt < LOGIN_ATTEMPTS) {
-        await sleep('30 seconds');
+      const passing =
+        (failure.type === FAILURE_TYPES.loginFailed && login?.retryable) || PASSING_FAILURES.has(failure.type);
+      if (passing && attempt < LOGIN_ATTEMPTS) {
+        await sleep(BETWEEN_ATTEMPTS);
         continue;
       }
       throw ApplicationFailure.create({
