@@ -22,6 +22,7 @@ import { teardown, teardownOnSignals } from './processes';
 import { measureQueries } from './queries';
 import { measureRecovery } from './recovery';
 import { renderReport } from './render';
+import { measureReplayCost } from './replay-cost';
 import type { BenchResults } from './results';
 import { startStack, type Stack } from './stack';
 import { progress, round } from './stats';
@@ -55,6 +56,8 @@ async function runPhases(stack: Stack): Promise<PhaseResults> {
   const worker = await workerRamp(stack, plan.worker);
   const history = await stack.client.client.workflow.getHandle(containerWorkflowId(worker.aliases[0]!)).fetchHistory();
   const costs = cycleCosts(history.events ?? []);
+  progress('replay cost of a container evicted from the cache');
+  const replay = await measureReplayCost(stack, worker.aliases[0]!);
   await terminateContainers(stack, worker.aliases);
 
   progress('capacity: the plain undici baseline');
@@ -73,7 +76,7 @@ async function runPhases(stack: Stack): Promise<PhaseResults> {
 
   progress(`recovery: ${plan.recoveryBreaks} broken chains healed in headless Chromium`);
   const recovery = await measureRecovery(stack, plan.recoveryBreaks);
-  return { fleet: { ...fleet, aliases: undefined }, queries, worker: worker.ramp, baseline, costs, recovery };
+  return { fleet: { ...fleet, aliases: undefined }, queries, worker: worker.ramp, baseline, costs, replay, recovery };
 }
 
 async function writeFormatted(relativePath: string, text: string, parser: 'json' | 'markdown'): Promise<void> {

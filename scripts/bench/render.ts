@@ -1,3 +1,4 @@
+import { DEFAULT_WORKFLOW_CACHE_SIZE } from '../../src/config/env';
 import type { CapacityWindow } from './capacity-window';
 import type { BenchPlan } from './plan';
 import type { BenchResults, Figure, Machine } from './results';
@@ -149,7 +150,8 @@ function memorySection(phases: PhaseResults, plan: BenchPlan): string {
   const mib = (x: number | undefined) => (x === undefined ? '—' : `${Math.round(x)} MiB`);
   const before = f.workerBefore.rssAfterGcMiB ?? f.workerBefore.rssMiB;
   const loaded = f.workerLoaded.rssAfterGcMiB ?? f.workerRssMiB;
-  const perContainerKiB = ((loaded - before) * 1024) / Math.max(1, f.containers);
+  const cacheSize = Math.min(f.containers, DEFAULT_WORKFLOW_CACHE_SIZE);
+  const cachedKiB = ((loaded - before) * 1024) / Math.max(1, cacheSize);
   return [
     table(
       ['', 'resident (RSS)', 'RSS after a full GC', 'V8 heap used (main thread)', 'heap after the GC'],
@@ -174,16 +176,20 @@ function memorySection(phases: PhaseResults, plan: BenchPlan): string {
     '',
     `RSS is read from \`/proc/<pid>/status\` with ${f.containers} containers live, ${plan.fleetSettleS} s after ` +
       'the last enrollment; the worker then runs a full garbage collection on request and reports again a second later ' +
-      `(the first figure depends on when V8 last collected). Each live container adds about ` +
-      `${Math.round(perContainerKiB)} KiB after GC.`,
+      '(the first figure depends on when V8 last collected).',
     '',
-    'What limits it: two things. The idle worker already holds ' +
-      `${mib(before)}: Node, tsx, the Temporal core, the workflow V8 context, playwright-core (loaded at start ` +
-      'for recovery) and the webpack bundling of the workflow code that the SDK runs at start-up (`workflowsPath`). ' +
-      'And the worker keeps every container’s workflow in its cache (the SDK sizes `maxCachedWorkflows` from the ' +
-      'heap limit, about 2,300 here), so memory grows with the fleet although the containers sleep 9.5 minutes ' +
-      'between cycles; the growth is mostly outside the main thread’s V8 heap (the workflow thread’s isolate and ' +
-      'the core’s cache).',
+    `What it is made of: the idle worker holds ${mib(before)} — Node, tsx, the Temporal core and its workflow ` +
+      'threads with the workflow code, pino, undici, libsodium and SQLite. Two things are kept out of it: the ' +
+      'workflow code is bundled by webpack in a short-lived child process (in the worker it left about ' +
+      '90 MiB resident for good), and playwright-core (about 70 MiB) loads on the first recovery, not at start. Each ' +
+      `container the worker keeps in its workflow cache costs about ${Math.round(cachedKiB)} KiB, mostly outside ` +
+      'the main thread’s V8 heap (the workflow thread’s isolate and the core’s state). ' +
+      `\`CHAINKEEPER_WORKFLOW_CACHE_SIZE\` (here ${cacheSize}) caps how many stay cached; the others sleep ` +
+      'without memory and replay their run on their next refresh' +
+      (phases.replay
+        ? ` — ${phases.replay.replayMs} ms of CPU for a run of ${phases.replay.events} events, once every 9.5 ` +
+          'minutes per container, so a worker can hold far more containers than it caches.'
+        : '.'),
   ].join('\n');
 }
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import proto from '@temporalio/proto';
 import { loadEnv } from '../../src/config/env';
 import { loadKeyDirectory } from '../../src/crypto/key-directory';
+import type { HistoryKeyring } from '../../src/crypto/history-keys';
 import type { OrgKeyRing } from '../../src/crypto/keys';
 import { scaleRules, type ExactRules } from '../../src/exact/rules';
 import { createSimulator, type Simulator, type SimApp } from '../../src/simulator';
@@ -50,6 +51,8 @@ export interface Stack {
   taskQueue: string;
   app: SimApp;
   orgKeys: OrgKeyRing;
+  /** The key the worker encrypts history with (to replay histories in the benchmark). */
+  historyKeys: HistoryKeyring;
   /** Compressed time (1/500) for capacity and cycle costs. */
   fast: BenchSimulator;
   /** Real time: idle containers for memory, queries and enrollment. */
@@ -163,6 +166,7 @@ export async function startStack(): Promise<Stack> {
     taskQueue: TASK_QUEUE,
     app,
     orgKeys: keys.org,
+    historyKeys: keys.history,
     fast,
     real,
     recovery,

@@ -4,7 +4,7 @@
  * always closed; a failure is a {@link LoginFailedError} with the step, the reason, the page's own error text
  * and a screenshot with every input blanked, and never a credential. Nothing here logs.
  */
-import { chromium, errors, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LoginFailedError, type LoginFailure } from './errors';
 import { saveFailureScreenshot } from './evidence';
 import { checkLoginOptions, type CheckedLoginOptions, type LoginOptions } from './login-options';
@@ -56,6 +56,8 @@ export async function loginAndAuthorize(options: LoginOptions): Promise<LoginSuc
     browser?.close().catch(() => undefined);
   }, settings.timeoutMs + WATCHDOG_GRACE_MS);
   try {
+    // Loaded on the first login, not at worker start: playwright-core adds about 70 MiB resident.
+    const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: settings.chromiumPath,
       headless: true,
@@ -126,7 +128,8 @@ function describe(
 ): { failure: LoginFailure; detail?: string } {
   if (error instanceof StepFailure) return { failure: { ...error.failure }, detail: error.detail };
   const totpStep = progress.totpStep;
-  if (error instanceof errors.TimeoutError) {
+  // Playwright's TimeoutError, known by name: its class lives in the lazily loaded module.
+  if (error instanceof Error && error.name === 'TimeoutError') {
     return { failure: timeoutFailure(progress), detail: `no answer within ${settings.timeoutMs} ms` };
   }
   // Playwright's first line names the failure (net::ERR_..., "Target crashed"); the call log is left out.

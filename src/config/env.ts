@@ -7,6 +7,14 @@ import { PROJECT_ROOT } from '../temporal/tools';
  * mistake. Every variable, its default and meaning is also in the README's configuration table.
  */
 
+/**
+ * Containers the worker keeps in memory between their refreshes (the SDK's maxCachedWorkflows). Each costs about
+ * 0.5 MiB resident; one that is not cached replays its run's history (at most `cyclesPerRun` cycles) on its next
+ * refresh, tens of milliseconds of CPU once every 9.5 minutes (BENCHMARKS.md, "Worker memory"). 100 keeps a
+ * worker with 1,000 containers well under 400 MB; raise it when CPU is scarcer than memory.
+ */
+export const DEFAULT_WORKFLOW_CACHE_SIZE = 100;
+
 const optionalString = z
   .string()
   .transform((value) => value.trim())
@@ -55,6 +63,11 @@ const envSchema = z
       .min(100, 'must be at least 100 ms')
       .max(120_000, 'must be at most 120000 ms: a slower answer is better treated as lost')
       .default(15_000),
+    CHAINKEEPER_WORKFLOW_CACHE_SIZE: z.coerce
+      .number()
+      .int('must be a whole number of containers')
+      .min(2, 'must be at least 2 (the SDK needs room for the workflows it is running)')
+      .default(DEFAULT_WORKFLOW_CACHE_SIZE),
     CHAINKEEPER_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
     CHAINKEEPER_CODEC_PORT: port.default(8888),
     CHAINKEEPER_CODEC_TOKEN: optionalString,

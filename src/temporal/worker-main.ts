@@ -11,6 +11,10 @@ import { createTemporalLogger } from '../observability/runtime-logger';
 import { freePort } from './dev-server';
 import { createChainkeeperWorker } from './worker';
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 const env = loadEnvOrExit();
 const log = createLogger(env.LOG_LEVEL);
 // The runtime's own exporter listens on a private port; our /metrics appends its text.
@@ -30,7 +34,14 @@ const metricsServer = await startMetricsServer({
   runtimeMetricsUrl: `http://127.0.0.1:${runtimeMetricsPort}/metrics`,
   log,
 });
-const worker = await createChainkeeperWorker(env, { log, metrics });
+const worker = await createChainkeeperWorker(env, { log, metrics }).catch((error: unknown) => {
+  // Missing keys, an unreachable store or server, workflow code that does not bundle: say so and stop.
+  log.fatal(
+    { problem: error instanceof Error ? error.name : 'unknown' },
+    `the worker cannot start: ${errorText(error)}`,
+  );
+  return process.exit(1);
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'stopping the worker');

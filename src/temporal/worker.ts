@@ -16,9 +16,8 @@ import { openVault } from '../vault/open-vault';
 import type { Vault } from '../vault/vault';
 import { connectionOptions } from './connection';
 import { PROJECT_ROOT } from './tools';
+import { bundleWorkflowsInChild } from './workflow-bundle';
 
-/** Where the worker finds the workflows; bundled by the SDK at start. */
-export const WORKFLOWS_PATH = new URL('../../workflows/index.ts', import.meta.url).pathname;
 /** Screenshots of failed recovery logins (inputs blanked). */
 export const EVIDENCE_DIR = resolve(PROJECT_ROOT, 'data/evidence');
 
@@ -71,7 +70,8 @@ export async function createChainkeeperWorker(
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    workflowsPath: WORKFLOWS_PATH,
+    workflowBundle: { code: await bundleWorkflowsInChild() },
+    maxCachedWorkflows: env.CHAINKEEPER_WORKFLOW_CACHE_SIZE,
     activities: createActivities({
       vault,
       exact,

@@ -49,6 +49,12 @@ describe('configuration from the environment', () => {
       /at least 16/,
     ],
     ['an HTTP timeout of 5 ms', { EXACT_HTTP_TIMEOUT_MS: '5' }, /EXACT_HTTP_TIMEOUT_MS: must be at least 100 ms/],
+    ['a workflow cache of 1', { CHAINKEEPER_WORKFLOW_CACHE_SIZE: '1' }, /CHAINKEEPER_WORKFLOW_CACHE_SIZE: must be at/],
+    [
+      'a workflow cache of "lots"',
+      { CHAINKEEPER_WORKFLOW_CACHE_SIZE: 'lots' },
+      /CHAINKEEPER_WORKFLOW_CACHE_SIZE: .*number/i,
+    ],
   ];
   for (const [what, env, message] of bad) {
     it(`refuses ${what} with a message naming the variable`, () => {

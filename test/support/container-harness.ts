@@ -7,7 +7,7 @@ import { createActivities, type Activities } from '../../activities';
 import { createExactGateway } from '../../activities/exact-gateway';
 import { createSimulator, ManualClock, type Simulator, type SimulatorOptions, type SimUser } from '../../src/simulator';
 import type { SimApp } from '../../src/simulator/types';
-import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { WORKFLOWS_PATH } from '../../src/temporal/workflow-bundle';
 import { openVault } from '../../src/vault/open-vault';
 import type { Vault } from '../../src/vault/vault';
 import { containerWorkflowId, dataContainer } from '../../workflows';

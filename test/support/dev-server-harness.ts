@@ -12,7 +12,7 @@ import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
 import { createTokenSealer } from '../../src/crypto/seal';
 import { createSimulator, type Simulator, type SimulatorOptions, type SimUser } from '../../src/simulator';
 import type { SimApp } from '../../src/simulator/types';
-import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { WORKFLOWS_PATH } from '../../src/temporal/workflow-bundle';
 import { openVault } from '../../src/vault/open-vault';
 import type { Vault } from '../../src/vault/vault';
 import { containerWorkflowId, dataContainer } from '../../workflows';

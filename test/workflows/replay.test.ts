@@ -1,16 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDataConverter } from '../../src/crypto/data-converter';
 import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
-import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { bundleWorkflowsInChild } from '../../src/temporal/workflow-bundle';
 import { replayHistoryKey } from '../support/replay-key';
 
 const dir = new URL('./histories/', import.meta.url);
 const files = readdirSync(dir).filter((name) => name.endsWith('.binpb'));
 
 describe('recorded container histories replay against the current workflow code', () => {
+  // The code exactly as a worker runs it: bundled in a child process with the failure converter.
+  let code: string;
+  beforeAll(async () => {
+    code = await bundleWorkflowsInChild();
+  });
+
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(4);
   });
@@ -21,7 +27,7 @@ describe('recorded container histories replay against the current workflow code'
       const codec = await SodiumPayloadCodec.create({ currentKeyId: key.id, keys: new Map([[key.id, key.key]]) });
       const history = proto.temporal.api.history.v1.History.decode(readFileSync(new URL(file, dir)));
       await Worker.runReplayHistory(
-        { workflowsPath: WORKFLOWS_PATH, dataConverter: createDataConverter(codec) },
+        { workflowBundle: { code }, dataConverter: createDataConverter(codec) },
         history,
         file,
       );

@@ -33,7 +33,7 @@ export function resolveOptions(options: ContainerOptions = {}): ResolvedOptions 
     refreshIntervalMs: options.refreshIntervalMs ?? rules.minRefreshIntervalS * 1000,
     retryInitialMs: options.retryInitialMs ?? 10_000,
     retryMaxMs: options.retryMaxMs ?? 300_000,
-    cyclesPerRun: options.cyclesPerRun ?? 1000,
+    cyclesPerRun: options.cyclesPerRun ?? 100,
     recoveriesPerDay: options.recoveriesPerDay ?? RECOVERIES_PER_DAY,
     credentialsTtlMs: options.credentialsTtlMs ?? CREDENTIALS_TTL_MS,
   };

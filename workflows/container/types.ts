@@ -24,7 +24,10 @@ export interface ContainerOptions {
   retryInitialMs?: number;
   /** Longest backoff between retries. @default 300_000 */
   retryMaxMs?: number;
-  /** Refresh cycles one run performs before it continues as new (unless the server suggests it sooner). @default 1000 */
+  /**
+   * Refresh cycles one run performs before it continues as new (unless the server suggests it sooner). It bounds the
+   * history a container evicted from the worker's cache replays: about 11 events a cycle. @default 100 (about 16 hours)
+   */
   cyclesPerRun?: number;
   /** Auto-recoveries (browser logins) allowed per container per day, to stay clear of account lockouts. @default 3 */
   recoveriesPerDay?: number;
