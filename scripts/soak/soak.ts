@@ -89,7 +89,15 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   const code = snapshotCode(dir.codeDir);
   const worker = new WorkerSupervisor({
     projectRoot: code.root,
-    env: workerEnv({ runId, address: server.address, taskQueue, dir, app, httpTimeoutMs: options.httpTimeoutMs }),
+    env: workerEnv({
+      runId,
+      address: server.address,
+      taskQueue,
+      dir,
+      app,
+      httpTimeoutMs: options.httpTimeoutMs,
+      containers: options.containers,
+    }),
     logsDir: dir.logsDir,
     timeline,
   });
