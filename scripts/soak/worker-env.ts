@@ -31,9 +31,9 @@ export function workerEnv(settings: {
     EXACT_CLIENT_SECRET: settings.app.clientSecret,
     EXACT_REDIRECT_URI: settings.app.redirectUri,
     EXACT_HTTP_TIMEOUT_MS: String(settings.httpTimeoutMs),
-    // Every container cached: at the soak's compressed cadence (×20) a container outside the cache would replay
-    // its run every 28 s instead of every 9.5 minutes, and those replays alone saturate two cores (seen in a run
-    // with the default of 100: workflow tasks of 8 s, chains late). The soak proves fault handling, not memory.
+    // Every container cached, whatever the machine's heap: at the soak's compressed cadence (×20) a container
+    // outside the cache replays its run every 28 s instead of every 9.5 minutes, and those replays alone saturate
+    // two cores (seen in a run with a cache of 100: workflow tasks of 8 s, chains late).
     CHAINKEEPER_WORKFLOW_CACHE_SIZE: String(Math.max(2, settings.containers + 20)),
     LOG_LEVEL: 'info',
     [RUN_ENV]: settings.runId,

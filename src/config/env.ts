@@ -7,14 +7,6 @@ import { PROJECT_ROOT } from '../temporal/tools';
  * mistake. Every variable, its default and meaning is also in the README's configuration table.
  */
 
-/**
- * Containers the worker keeps in memory between their refreshes (the SDK's maxCachedWorkflows). Each costs about
- * 0.5 MiB resident; one that is not cached replays its run's history (at most `cyclesPerRun` cycles) on its next
- * refresh, tens of milliseconds of CPU once every 9.5 minutes (BENCHMARKS.md, "Worker memory"). 100 keeps a
- * worker with 1,000 containers well under 400 MB; raise it when CPU is scarcer than memory.
- */
-export const DEFAULT_WORKFLOW_CACHE_SIZE = 100;
-
 const optionalString = z
   .string()
   .transform((value) => value.trim())
@@ -63,11 +55,18 @@ const envSchema = z
       .min(100, 'must be at least 100 ms')
       .max(120_000, 'must be at most 120000 ms: a slower answer is better treated as lost')
       .default(15_000),
+    /**
+     * CHAINKEEPER_WORKFLOW_CACHE_SIZE: containers the worker keeps in memory (the SDK's maxCachedWorkflows). Unset,
+     * the SDK sizes it from the heap limit (about 2,300 on a 4 GiB heap), so a fleet of that size stays cached.
+     * Each cached container costs about 0.3–0.5 MiB resident. One that is not cached replays its run's history (up to
+     * `cyclesPerRun` cycles) for its next refresh and for every `accessToken` query: measured about 1 s of CPU for a
+     * 100-cycle run (BENCHMARKS.md). Lower it only when memory is scarcer than CPU and query latency.
+     */
     CHAINKEEPER_WORKFLOW_CACHE_SIZE: z.coerce
       .number()
       .int('must be a whole number of containers')
       .min(2, 'must be at least 2 (the SDK needs room for the workflows it is running)')
-      .default(DEFAULT_WORKFLOW_CACHE_SIZE),
+      .optional(),
     CHAINKEEPER_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
     CHAINKEEPER_CODEC_PORT: port.default(8888),
     CHAINKEEPER_CODEC_TOKEN: optionalString,
