@@ -4,7 +4,7 @@ import { scanText, type LeakHit } from '../../src/leak-scan/scan';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { exportHistories, type HistoryExport } from './history-export';
 import { SecretMatcher } from './secret-matcher';
-import { readSecretList, type RecordedSecret, type SecretKind } from './secret-list';
+import { noSecretsYet, readSecretList, type RecordedSecret, type SecretKind } from './secret-list';
 import { soakDir, type SoakDir } from './work-dir';
 
 /** What the leak scan searched, where, and what it found (labels only, never a value). */
@@ -118,14 +118,7 @@ function scanFile(
 export async function scanSoakDir(dir: SoakDir, histories: HistoryExport): Promise<LeakScanResult> {
   const startedAt = Date.now();
   const recorded = await readSecretList(dir.secretsFile);
-  const counts: Record<SecretKind, number> = {
-    password: 0,
-    'totp-secret': 0,
-    'client-secret': 0,
-    'access-token': 0,
-    'refresh-token': 0,
-    'authorization-code': 0,
-  };
+  const counts = noSecretsYet();
   for (const secret of recorded) counts[secret.kind] += 1;
   const searched = recorded.flatMap(withEncodings);
   const matcher = new SecretMatcher(searched);

@@ -12,13 +12,9 @@ export interface RecordedSecret extends LabelledSecret {
   kind: SecretKind;
 }
 
-/**
- * The list of secrets a soak created, appended to a file as they appear (owner-only). Labels name the secret
- * ("refresh token 12 of soak-007"), never its value, so a leak report can be shared.
- */
-export class SecretList {
-  private readonly out: WriteStream;
-  readonly counts: Record<SecretKind, number> = {
+/** A count of zero for every kind of secret. */
+export function noSecretsYet(): Record<SecretKind, number> {
+  return {
     password: 0,
     'totp-secret': 0,
     'client-secret': 0,
@@ -26,6 +22,15 @@ export class SecretList {
     'refresh-token': 0,
     'authorization-code': 0,
   };
+}
+
+/**
+ * The list of secrets a soak created, appended to a file as they appear (owner-only). Labels name the secret
+ * ("refresh token 12 of soak-007"), never its value, so a leak report can be shared.
+ */
+export class SecretList {
+  private readonly out: WriteStream;
+  readonly counts = noSecretsYet();
 
   constructor(file: string) {
     this.out = createWriteStream(file, { flags: 'a', mode: 0o600 });
