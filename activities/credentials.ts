@@ -1,4 +1,5 @@
 import { CredentialsError, openCredentials } from '../src/credentials/credentials';
+import type { ConsumerPublicKey } from '../src/crypto/consumer-keys';
 import type { OrgKeyRing } from '../src/crypto/keys';
 import type { Logger } from '../src/log';
 import type { Vault } from '../src/vault/vault';
@@ -11,6 +12,8 @@ export interface CredentialsDeps {
   now: () => number;
   /** The organization keys; a worker without the private key cannot check or open credentials. */
   keys?: OrgKeyRing;
+  /** Access tokens leave activities sealed to this key, those of a recovery's new chain too. */
+  consumerKey: ConsumerPublicKey;
 }
 
 export interface StoreCredentialsRequest {

@@ -17,9 +17,9 @@ export function exactFailure(failure: ExactFailure, tokenCallMade: boolean): App
   if ((failure.kind === 'transient' || failure.kind === 'rate-limited') && failure.retryAfterS !== undefined) {
     facts.retryAfterS = failure.retryAfterS;
   }
-  if (tokenCallMade && failure.kind === 'transient' && (failure.cause === 'timeout' || failure.cause === 'network')) {
-    facts.answerMayBeLost = true;
-  }
+  // Once the token request was sent, any transient failure (no answer, a 5xx, a 2xx we cannot read) may hide a
+  // rotation Exact performed: the retry waits out the 570 s rule rather than earn a "too early" error.
+  if (tokenCallMade && failure.kind === 'transient') facts.answerMayBeLost = true;
   return ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true, details: [facts] });
 }
 

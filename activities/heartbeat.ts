@@ -5,20 +5,35 @@ export const HEARTBEAT_EVERY_MS = 5_000;
 
 /**
  * Runs `work` while heartbeating, so Temporal notices a dead worker within the heartbeat timeout instead of the
- * whole start-to-close timeout. Outside an activity (plain unit tests) it just runs `work`.
+ * whole start-to-close timeout. `details` (never a secret) go with every heartbeat; `work` may call `beat` to send
+ * them at once when they change (the SDK still throttles). Outside an activity (plain unit tests) it just runs.
  */
-export async function whileHeartbeating<T>(work: () => Promise<T>, everyMs = HEARTBEAT_EVERY_MS): Promise<T> {
+export async function whileHeartbeating<T>(
+  work: (beat: () => void) => Promise<T>,
+  details: () => unknown = () => undefined,
+  everyMs = HEARTBEAT_EVERY_MS,
+): Promise<T> {
   let context: Context | undefined;
   try {
     context = Context.current();
   } catch {
-    return work();
+    return work(() => undefined);
   }
-  context.heartbeat();
-  const timer = setInterval(() => context.heartbeat(), everyMs);
+  const beat = () => context.heartbeat(details());
+  beat();
+  const timer = setInterval(beat, everyMs);
   try {
-    return await work();
+    return await work(beat);
   } finally {
     clearInterval(timer);
+  }
+}
+
+/** The running activity's cancellation (cancel, heartbeat timeout, worker shutdown); none outside an activity. */
+export function activityCancellation(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { ConsumerPublicKey } from '../src/crypto/consumer-keys';
 import type { OrgKeyRing } from '../src/crypto/keys';
 import {
   disabledWebhookNotifier,
@@ -10,7 +11,9 @@ import type { Logger } from '../src/log';
 import type { Vault } from '../src/vault/vault';
 import { deleteCredentials, storeCredentials, type StoreCredentialsRequest } from './credentials';
 import type { ExactGateway } from './exact-gateway';
-import { whileHeartbeating } from './heartbeat';
+import { activityCancellation, whileHeartbeating } from './heartbeat';
+import { hostSettings, type HostSettings, type HostSettingsRequest } from './host-settings';
+import { LoginProgress } from './login-progress';
 import { recoverChain, type RecoveryResult, type RecoverySettings } from './recover-chain';
 import { refreshChain } from './refresh-chain';
 import { toSnapshot } from './snapshot';
@@ -34,12 +37,19 @@ export interface ActivityDeps {
   now?: () => number;
   /** Organization keys (private part) to check and open sealed credentials. @default none: recovery is off */
   keys?: OrgKeyRing;
+  /** The consumer public key: every access token leaves the activities sealed to it, never in plaintext. */
+  consumerKey: ConsumerPublicKey;
   /** Browser-login settings for recovery. @default Debian's chromium, no screenshots */
   recovery?: RecoverySettings;
   /** Where refresh outcomes, token calls and recoveries are counted. @default not counted */
   metrics?: RefreshMetrics;
   /** Signed webhook notifications. @default off */
   notifier?: WebhookNotifier;
+  /**
+   * Whether container `alias` still runs (its workflow is open): one that does not keeps no claim to its Exact
+   * user, so another container may take that user. @default every container counts as running
+   */
+  containerRunning?: (alias: string) => Promise<boolean>;
 }
 
 /** Runs `work` and reports how it ended: "ok" or the failure type it threw. */
@@ -67,20 +77,32 @@ export function createActivities(deps: ActivityDeps) {
   const notifier = deps.notifier ?? disabledWebhookNotifier;
   return {
     refreshChain: (request: RefreshRequest): Promise<RefreshResult> =>
-      counted(metrics, () => refreshChain(ctx, request)),
+      counted(metrics, () => refreshChain({ ...ctx, signal: activityCancellation() }, request)),
     exchangeCode: (request: ExchangeCodeRequest): Promise<ChainSnapshot> => exchangeCode(ctx, request),
+    /** Local activity: the worker's host and rules for a container (its configuration, never the input's). */
+    hostSettings: (request: HostSettingsRequest): Promise<HostSettings> =>
+      Promise.resolve(hostSettings(ctx.exact, request)),
     adoptRefreshToken: (request: AdoptRefreshTokenRequest): Promise<ChainSnapshot> => adoptRefreshToken(ctx, request),
     async loadChain({ alias }: { alias: string }): Promise<ChainSnapshot | null> {
       const record = await ctx.vault.readChain(alias);
-      return record ? toSnapshot(record) : null;
+      return record ? toSnapshot(record, ctx.consumerKey) : null;
     },
     storeCredentials: (request: StoreCredentialsRequest): Promise<void> => storeCredentials(ctx, request),
     deleteCredentials: (request: { alias: string; reason: string }): Promise<boolean> =>
       deleteCredentials(ctx, request),
     async recoverChain(input: RecoveryInput): Promise<RecoveryResult> {
       try {
-        // A login takes seconds to minutes: heartbeats let a dead worker's recovery be retried soon.
-        const result = await whileHeartbeating(() => recoverChain(ctx, input));
+        // A login takes seconds to minutes: heartbeats let a dead worker's recovery be retried soon, and carry
+        // its progress (steps passed, a submit awaiting its next page).
+        let beat = (): void => undefined;
+        const progress = new LoginProgress(() => beat());
+        const result = await whileHeartbeating(
+          (send) => {
+            beat = send;
+            return recoverChain(ctx, input, progress);
+          },
+          () => progress.details(),
+        );
         metrics.recovery('succeeded');
         metrics.tokenCall();
         return result;

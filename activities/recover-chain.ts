@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { LoginFailedError, LoginInputError, loginAndAuthorize } from '../src/browser';
+import { LoginFailedError, LoginInputError, loginAndAuthorize, type LoginPageFactory } from '../src/browser';
 import { CredentialsError, openCredentials } from '../src/credentials/credentials';
 import type { LoginFacts } from '../workflows/failure-types';
 import type { RecoveryInput } from '../workflows/container/types';
 import type { CredentialsDeps } from './credentials';
 import type { ExactGateway } from './exact-gateway';
 import { chainkeeperFailure, FAILURE_TYPES } from './failures';
+import { refuseUnknownHost } from './host-guard';
+import type { LoginProgress } from './login-progress';
 import { exchangeCode } from './start-chain';
 import type { ChainSnapshot } from './types';
 
@@ -17,6 +19,8 @@ export interface RecoverySettings {
   evidenceDir?: string;
   /** Real time one login may take. @default 60_000 */
   loginTimeoutMs?: number;
+  /** Test seam: drive the login pages with this instead of Chromium. @default Chromium */
+  pageDriver?: LoginPageFactory;
 }
 
 export interface RecoveryDeps extends CredentialsDeps {
@@ -26,6 +30,8 @@ export interface RecoveryDeps extends CredentialsDeps {
 
 export interface RecoveryResult {
   chain: ChainSnapshot;
+  /** The login's steps as they passed (username, password, totp, consent), for an admin who verifies. */
+  steps: string[];
   /** The TOTP step whose code was submitted; the next login must use a later one. */
   totpStep?: number;
   loginMs: number;
@@ -36,19 +42,46 @@ function loginFailure(error: LoginFailedError): ReturnType<typeof chainkeeperFai
   if (error.pageError) login.pageError = error.pageError;
   if (error.screenshotPath) login.screenshotPath = error.screenshotPath;
   if (error.totpStep !== undefined) login.totpStep = error.totpStep;
+  if (error.unconfirmedSubmit !== undefined) login.unconfirmedSubmit = error.unconfirmedSubmit;
   return chainkeeperFailure(FAILURE_TYPES.loginFailed, error.message, { login, tokenCallMade: false });
+}
+
+/** An earlier login submitted `step` with this entry and never saw it confirmed: refuse before opening a page. */
+function unconfirmedEarlierSubmit(alias: string, pending: { step: string; at: Date }) {
+  return chainkeeperFailure(
+    FAILURE_TYPES.loginFailed,
+    `an earlier login of ${alias} submitted the ${pending.step} step at ${pending.at.toISOString()} and never saw ` +
+      'the next page (the worker stopped, or the page was not understood). The credentials are on hold so a ' +
+      'wrong password is not tried twice: re-enter them, or ask for one more try (`chainkeeper recover`).',
+    {
+      login: { step: pending.step, reason: 'submit-unconfirmed', retryable: false, unconfirmedSubmit: pending.step },
+      tokenCallMade: false,
+    },
+  );
 }
 
 /**
  * Heals a broken chain: opens the sealed credentials (here only), logs in to Exact in headless Chromium with a
  * fresh TOTP code, exchanges the authorization code, and stores generation 1 of the new chain.
  */
-export async function recoverChain(deps: RecoveryDeps, input: RecoveryInput): Promise<RecoveryResult> {
+export async function recoverChain(
+  deps: RecoveryDeps,
+  input: RecoveryInput,
+  progress?: LoginProgress,
+): Promise<RecoveryResult> {
+  // Before the credentials are even read: a password goes only to a host the worker knows.
+  refuseUnknownHost(deps.exact, input.alias, input.exact);
   const sealed = await deps.vault.getCredentials(input.alias, new Date(deps.now()));
   if (!sealed) {
     throw chainkeeperFailure(FAILURE_TYPES.noCredentials, `container ${input.alias} has no valid credentials.`, {
       tokenCallMade: false,
     });
+  }
+  // The durable half of the lockout invariant: a worker that died right after a submit left this mark.
+  const entry = { alias: input.alias, enteredAt: sealed.enteredAt };
+  if (sealed.submitPending) {
+    if (!input.adminAsked) throw unconfirmedEarlierSubmit(input.alias, sealed.submitPending);
+    await deps.vault.clearSubmitPending(entry);
   }
   if (!deps.keys) {
     throw chainkeeperFailure(FAILURE_TYPES.noCredentials, 'this worker has no organization key to open credentials.');
@@ -68,17 +101,35 @@ export async function recoverChain(deps: RecoveryDeps, input: RecoveryInput): Pr
       `no app named "${input.exact.app}" in the worker's configuration.`,
     );
   }
+  const clock = deps.exact.clock;
   let login;
   try {
     login = await loginAndAuthorize({
       ...urls,
       credentials,
-      profile: input.exact.loginProfile ?? 'legacyExact',
+      profile: input.exact.loginProfile ?? 'auto',
       chromiumPath: deps.recovery?.chromiumPath,
       timeoutMs: deps.recovery?.loginTimeoutMs,
       screenshotDir: deps.recovery?.evidenceDir,
       lastUsedTotpStep: input.lastTotpStep,
-      now: deps.now,
+      // Codes are made for Exact's clock, learned from the Date headers of its answers and login pages.
+      now: () => deps.now() + clock.offsetMs(),
+      driver: deps.recovery?.pageDriver,
+      hooks: {
+        async beforeSubmit(step) {
+          // Durable before the click: if this worker dies after it, the entry stays suspect.
+          if (!(await deps.vault.markSubmitPending(entry, step, new Date(deps.now())))) {
+            throw new Error('the credentials were replaced or deleted during the login');
+          }
+          progress?.submitting(step);
+        },
+        async confirmed(step) {
+          await deps.vault.clearSubmitPending(entry);
+          progress?.confirmed(step);
+        },
+        stepPassed: (step) => progress?.passed(step),
+        serverDate: (serverMs) => clock.observeMs(serverMs, deps.now()),
+      },
     });
   } catch (error) {
     if (error instanceof LoginFailedError) {
@@ -101,5 +152,5 @@ export async function recoverChain(deps: RecoveryDeps, input: RecoveryInput): Pr
     generation: chain.generation,
   });
   deps.log.info({ alias: input.alias, chain: chain.chain, loginMs: Math.round(login.durationMs) }, 'chain recovered');
-  return { chain, totpStep: login.totpStep, loginMs: login.durationMs };
+  return { chain, steps: [...login.steps], totpStep: login.totpStep, loginMs: login.durationMs };
 }

@@ -1,6 +1,10 @@
+import { openRefreshToken, RefreshTokenError } from '../src/credentials/refresh-token';
+import type { OrgKeyRing } from '../src/crypto/keys';
 import type { Vault } from '../src/vault/vault';
 import type { RefreshDeps } from './refresh-chain';
 import { chainkeeperFailure, exactFailure, FAILURE_TYPES } from './failures';
+import { identifyChain } from './exact-identity';
+import { refuseUnknownHost } from './host-guard';
 import { toSnapshot } from './snapshot';
 import type { AdoptRefreshTokenRequest, ChainSnapshot, ExchangeCodeRequest } from './types';
 
@@ -17,6 +21,7 @@ async function startChain(vault: Vault, alias: string, first: Parameters<Vault['
 
 /** An authorization code → generation 1 of a new chain, activated with one `/Me` call. */
 export async function exchangeCode(deps: RefreshDeps, request: ExchangeCodeRequest): Promise<ChainSnapshot> {
+  refuseUnknownHost(deps.exact, request.alias, request.exact);
   const outcome = await deps.exact.exchangeCode(request.exact, request.code);
   if (outcome.kind !== 'ok') {
     const failure = exactFailure(outcome, true);
@@ -31,6 +36,8 @@ export async function exchangeCode(deps: RefreshDeps, request: ExchangeCodeReque
     accessTokenExpiresAt: new Date(receivedAt + outcome.value.expiresInS * 1000),
   });
   const me = await deps.exact.getMe(request.exact, outcome.value.accessToken);
+  // Enrollment and every recovery: whose chain is it? A second container for the same user and app is refused.
+  const identity = await identifyChain(deps, request.alias, request.exact, record, me);
   await deps.vault.appendAudit(request.alias, {
     kind: record.chain === 1 ? 'enrolled' : 'renewed',
     at: new Date(receivedAt),
@@ -39,15 +46,40 @@ export async function exchangeCode(deps: RefreshDeps, request: ExchangeCodeReque
     generation: record.generation,
   });
   deps.log.info({ alias: request.alias, chain: record.chain }, 'new chain from an authorization code');
-  return toSnapshot(record);
+  return toSnapshot({ ...record, identity }, deps.consumerKey);
+}
+
+export interface AdoptDeps extends RefreshDeps {
+  /** The organization keys that open a refresh token sealed by the CLI. @default none: sealed tokens are refused */
+  keys?: OrgKeyRing;
+}
+
+/** The refresh token of a request, opened here and nowhere else. */
+function refreshTokenOf(deps: AdoptDeps, request: AdoptRefreshTokenRequest): string {
+  // Scheduled by a workflow task of a worker before sealing: the plaintext is in history already.
+  if ('refreshToken' in request) return request.refreshToken;
+  if (!deps.keys) {
+    throw chainkeeperFailure(
+      FAILURE_TYPES.invalidInput,
+      'this worker has no organization key, so it cannot open a sealed refresh token.',
+    );
+  }
+  try {
+    return openRefreshToken(deps.keys, request.sealed);
+  } catch (error) {
+    if (!(error instanceof RefreshTokenError)) throw error;
+    throw chainkeeperFailure(FAILURE_TYPES.invalidInput, `renewAuthorization refused: ${error.message}`);
+  }
 }
 
 /**
- * A refresh token obtained by hand → generation 1 of a new chain, without calling Exact: it will be refreshed
- * once Exact's 570 s rule allows, which is when we learn whether it is alive.
+ * A refresh token obtained by hand (sealed to the organization key by the CLI) → generation 1 of a new chain,
+ * without calling Exact: it will be refreshed once Exact's 570 s rule allows, which is when we learn whether it
+ * is alive.
  */
-export async function adoptRefreshToken(deps: RefreshDeps, request: AdoptRefreshTokenRequest): Promise<ChainSnapshot> {
-  const record = await startChain(deps.vault, request.alias, { refreshToken: request.refreshToken });
+export async function adoptRefreshToken(deps: AdoptDeps, request: AdoptRefreshTokenRequest): Promise<ChainSnapshot> {
+  const refreshToken = refreshTokenOf(deps, request);
+  const record = await startChain(deps.vault, request.alias, { refreshToken });
   await deps.vault.appendAudit(request.alias, {
     kind: record.chain === 1 ? 'enrolled' : 'renewed',
     at: new Date(deps.now()),
@@ -56,5 +88,5 @@ export async function adoptRefreshToken(deps: RefreshDeps, request: AdoptRefresh
     generation: record.generation,
   });
   deps.log.info({ alias: request.alias, chain: record.chain }, 'new chain from a refresh token');
-  return toSnapshot(record);
+  return toSnapshot(record, deps.consumerKey);
 }

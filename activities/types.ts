@@ -1,13 +1,27 @@
-import type { ExactTarget } from '../workflows/container/types';
+import type { ExactTarget, ExactUser, SealedAccessToken, SealedRefreshTokenInput } from '../workflows/container/types';
 
-/** The chain as the journal holds it, for the workflow: includes the access token (payloads are encrypted). */
+/**
+ * The chain as the journal holds it, for the workflow. The access token is sealed to the consumer public key:
+ * workflow state, history and the `accessToken` query never hold it in plaintext.
+ */
 export interface ChainSnapshot {
   chain: number;
   generation: number;
-  accessToken?: string;
+  sealedAccessToken?: SealedAccessToken;
   /** Epoch ms when the access token was received; Exact's 570 s rule counts from here. */
   accessTokenIssuedAtMs?: number;
   accessTokenExpiresAtMs?: number;
+  /** Who the chain belongs to at Exact, once `/Me` said so for this chain. */
+  exactUser?: ExactUser;
+}
+
+/**
+ * A snapshot as activities of workers before sealed access tokens returned it, with the token in plaintext.
+ * Recorded histories and running workflows still hold such results; the workflow reads them but never serves
+ * the plaintext.
+ */
+export interface LegacyChainSnapshot extends ChainSnapshot {
+  accessToken?: string;
 }
 
 export interface RefreshRequest {
@@ -17,6 +31,12 @@ export interface RefreshRequest {
   expected: { chain: number; generation: number };
   /** Exact's rule as the workflow runs it (scaled in soaks). */
   minRefreshIntervalS: number;
+  /**
+   * When an earlier attempt's token call may have been processed without us seeing the answer (epoch ms). Until
+   * the 570 s rule has passed since then, the attempt only reads the journal: no token call that Exact could
+   * refuse as too early. And "old refresh token used" after it is our own lost call (`rotated-but-lost`).
+   */
+  lostAnswerAtMs?: number;
 }
 
 export interface RefreshResult extends ChainSnapshot {
@@ -34,10 +54,12 @@ export interface ExchangeCodeRequest {
   code: string;
 }
 
-export interface AdoptRefreshTokenRequest {
-  alias: string;
-  refreshToken: string;
-}
+/**
+ * A refresh token obtained by hand, sealed to the organization key. The plaintext form is what a workflow task of
+ * a worker before sealing may have scheduled (an update accepted before the upgrade): it is already in history.
+ */
+export type AdoptRefreshTokenRequest =
+  { alias: string; sealed: SealedRefreshTokenInput } | { alias: string; refreshToken: string };
 
 export interface AuditRequest {
   alias: string;

@@ -27,6 +27,7 @@ if (embedded.uiUrl) say(`Web UI: ${embedded.uiUrl}/namespaces/${env.TEMPORAL_NAM
 say(`codec server: ${embedded.codecUrl} (the Web UI decodes payloads through it)`);
 if (embedded.simulatorUrl) say(`Exact Online simulator: ${embedded.simulatorUrl}`);
 for (const container of embedded.containers) say(`container ${container.alias}: ${container.summary}`);
+say(`Exact API proxy: ${embedded.proxy.url} (${embedded.proxy.hint})`);
 say(`worker on task queue ${env.TEMPORAL_TASK_QUEUE}; try: npm run chainkeeper -- status demo-1`);
 say('press Ctrl-C to stop');
 

@@ -21,6 +21,15 @@ export const FAILURE_TYPES = {
   loginFailed: 'LoginFailedError',
   /** Recovery found no usable credentials (none entered, expired, or unreadable). */
   noCredentials: 'NoCredentialsError',
+  /** Our store does not take writes (full disk, read-only): nothing was sent to Exact; retry with backoff. */
+  storeUnavailable: 'StoreUnavailableError',
+  /** A fresh start's input is wrong (unknown host, field or type, rules, an option out of range): the run fails. */
+  badContainerInput: 'BadContainerInputError',
+  /**
+   * The chain belongs to an Exact user and app whose chain another container keeps (`duplicateOf` names it):
+   * one container per user and app, or each new authorization ends the other's chain.
+   */
+  duplicateUser: 'DuplicateExactUserError',
 } as const;
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
@@ -29,7 +38,10 @@ export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 export interface FailureFacts {
   /** Seconds to wait before trying again, when Exact said (Retry-After, rate-limit reset) or the journal knows. */
   retryAfterS?: number;
-  /** For chain-broken: which way it broke (old-refresh-token, invalid-chain, refresh-token-expired, unknown-grant). */
+  /**
+   * For chain-broken: which way it broke (old-refresh-token, invalid-chain, refresh-token-expired, unknown-grant,
+   * or rotated-but-lost: our own earlier call rotated it and its answer never arrived).
+   */
   chainBreak?: string;
   /** HTTP status Exact answered, when there was an answer. */
   status?: number;
@@ -40,6 +52,8 @@ export interface FailureFacts {
    * Exact then counts a new access token as issued, so a retry before 570 s would be refused as too early.
    */
   answerMayBeLost?: boolean;
+  /** For a duplicate Exact user: the alias of the container that keeps this user's chain for the app. */
+  duplicateOf?: string;
   /** For a failed recovery login: where and why it failed, as evidence for the admin (never a secret). */
   login?: LoginFacts;
 }
@@ -56,4 +70,9 @@ export interface LoginFacts {
   screenshotPath?: string;
   /** The TOTP step submitted before the failure: never submit its code again. */
   totpStep?: number;
+  /**
+   * The credential step ('username', 'password', 'totp') that was submitted and never confirmed by a recognised
+   * next page. Set means the credentials may be wrong: no automatic login may use them again.
+   */
+  unconfirmedSubmit?: string;
 }

@@ -58,7 +58,8 @@ export async function workerRamp(stack: Stack, plan: RampPlan): Promise<{ ramp: 
   const pids = { worker: stack.worker.pid!, server: stack.server.process.pid!, simulator: 'self' as const };
   for (const level of plan.levels) {
     const specs = await newChains(stack, level - aliases.length, 'cap');
-    await enrollContainers(stack, stack.fast, specs, { rules: stack.fast.rules });
+    // Exact's rules at 1/500 come from the worker's configuration of host `fast`, not from input.
+    await enrollContainers(stack, stack.fast, specs, undefined);
     aliases.push(...specs.map((spec) => spec.alias));
     await sleep(plan.settleS * 1000);
     const window = await measureWindow(stack.fast, aliases.length, plan.windowS, pids);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sealRefreshToken } from '../../src/credentials/refresh-token';
 import { createTokenClient } from '../../src/exact';
 import { enrollRows, type RowResult } from '../../src/enrollment/apply';
 import { createTemporalContainerAdmin } from '../../src/enrollment/container-admin';
@@ -58,11 +59,14 @@ export async function enrollContainers(
   specs: readonly ContainerSpec[],
   options: ContainerOptions | undefined,
 ): Promise<RowResult[]> {
-  const admin = createTemporalContainerAdmin(stack.client.client, stack.taskQueue);
+  // As `chainkeeper enroll` does: a refresh token travels only sealed to the organization key.
+  const admin = createTemporalContainerAdmin(stack.client.client, stack.taskQueue, {
+    sealRefreshToken: (refreshToken) => sealRefreshToken(stack.orgKeys.current, refreshToken),
+  });
   const rows: EnrollmentRow[] = specs.map((spec, index) => ({
     line: index + 1,
     alias: spec.alias,
-    exact: { baseUrl: target.baseUrl, app: 'default' },
+    exact: { host: target.hostKey, app: 'default' },
     grant: spec.grant,
     ...(spec.credentials ? { credentials: spec.credentials } : {}),
   }));

@@ -42,6 +42,10 @@ export interface BenchSimulator {
   sim: Simulator;
   baseUrl: string;
   rules: ExactRules;
+  /** The host key containers name (`exact.host`); the worker maps it to this simulator and its time scale. */
+  hostKey: string;
+  /** The fraction of real time its rules run at (the worker's CHAINKEEPER_SIMULATOR_TIME_SCALES for its key). */
+  timeScale: number;
 }
 
 /** Everything the phases run against: all local, all torn down by {@link startStack}'s teardown. */
@@ -69,12 +73,17 @@ export interface Stack {
   workerLog: string;
 }
 
-async function startSimulator(rules: ExactRules, app: SimApp | undefined): Promise<BenchSimulator & { app: SimApp }> {
+async function startSimulator(
+  hostKey: string,
+  timeScale: number,
+  app: SimApp | undefined,
+): Promise<BenchSimulator & { app: SimApp }> {
+  const rules = scaleRules(timeScale);
   const sim = createSimulator({ rules });
   const { baseUrl } = await sim.start();
   onTeardown(() => sim.stop());
   const registered = sim.control.addApp(app ?? { redirectUri: REDIRECT_URI });
-  return { sim, baseUrl, rules, app: registered };
+  return { sim, baseUrl, rules, hostKey, timeScale, app: registered };
 }
 
 /** Waits until the worker process `pid` polls both halves of the task queue (the SDK's identity is `pid@host`). */
@@ -112,10 +121,11 @@ export async function startStack(): Promise<Stack> {
   const server = await startDevServer({ dynamicConfig: UNTHROTTLED });
   onTeardown(() => server.stop());
 
-  const fast = await startSimulator(scaleRules(CAPACITY_SCALE), undefined);
+  const fast = await startSimulator('fast', CAPACITY_SCALE, undefined);
   const app = fast.app;
-  const real = await startSimulator(scaleRules(1), app);
-  const recovery = await startSimulator(scaleRules(RECOVERY_SCALE), app);
+  const real = await startSimulator('real', 1, app);
+  const recovery = await startSimulator('recovery', RECOVERY_SCALE, app);
+  const simulators = [fast, real, recovery];
 
   const env = loadEnv({
     TEMPORAL_ADDRESS: server.address,
@@ -142,6 +152,12 @@ export async function startStack(): Promise<Stack> {
         EXACT_CLIENT_ID: app.clientId,
         EXACT_CLIENT_SECRET: app.clientSecret,
         EXACT_REDIRECT_URI: app.redirectUri,
+        // Each simulator's start host is a host key of its own, with its own speed (the workflow takes Exact's rules
+        // from here, never from input); its B2C host receives logins only.
+        CHAINKEEPER_SIMULATOR_ORIGINS: simulators
+          .flatMap((s) => s.sim.loginOrigins.map((origin, i) => (i === 0 ? `${s.hostKey}=${origin}` : origin)))
+          .join(','),
+        CHAINKEEPER_SIMULATOR_TIME_SCALES: simulators.map((s) => `${s.hostKey}=${s.timeScale}`).join(','),
         LOG_LEVEL: 'info',
         ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
       },

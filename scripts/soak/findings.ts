@@ -68,6 +68,11 @@ export function findingsOf(report: SoakReport, rules: ExactRules): string[] {
   if ('hits' in report.leakScan && report.leakScan.hits.length > 0) {
     findings.push(`The leak scan found ${report.leakScan.hits.length} secret(s): leakScan.hits says which and where.`);
   }
+  if ('hits' in report.leakScan && report.leakScan.decoded.hits.length > 0) {
+    findings.push(
+      `Decoded through the codec server, history shows ${report.leakScan.decoded.hits.length} secret(s) to admins: leakScan.decoded.hits says which and where.`,
+    );
+  }
   if (report.strayProcesses.length > 0) {
     findings.push(`${report.strayProcesses.length} process(es) of the run outlived it and were killed.`);
   }

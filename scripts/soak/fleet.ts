@@ -67,7 +67,8 @@ export async function enrollFleet(
       client.workflow.start(dataContainer, {
         taskQueue: settings.taskQueue,
         workflowId: containerWorkflowId(alias),
-        args: [{ alias, exact: { baseUrl: sim.baseUrl, app: 'default' }, options: settings.containerOptions }],
+        // The worker maps `simulator` to the soak's simulator (CHAINKEEPER_SIMULATOR_ORIGINS).
+        args: [{ alias, exact: { host: 'simulator', app: 'default' }, options: settings.containerOptions }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     );

@@ -48,7 +48,8 @@ export async function exportHistories(address: string, outDir: string, namespace
   return { executions: runs.length, exported: files.length, failed, files };
 }
 
-function showToFile(
+/** Exports one run with `temporal workflow show --output json` into `file`; undefined, or why it failed. */
+export function showToFile(
   cli: string,
   address: string,
   namespace: string,

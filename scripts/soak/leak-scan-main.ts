@@ -1,7 +1,8 @@
 /**
  * `npm run leak-scan -- --dir <dir>`: the soak's leak scan alone, on a work directory a soak kept (`--keep`).
  * Exports every workflow history with the Temporal CLI (from a dev server it starts on the run's database, or
- * from `--address`), then searches histories, logs and store files for every secret the run created.
+ * from `--address`), then searches histories, logs and store files for every secret the run created, and decodes
+ * every history payload through the codec server (as the Web UI does) to search what an admin would read.
  * Exit code 0 for zero hits, 1 for hits, 2 for bad input.
  */
 import { existsSync } from 'node:fs';
@@ -32,8 +33,18 @@ try {
     `leak-scan: searched ${result.valuesSearched} values (${searched}) in ${result.files.length} files ` +
       `(${Math.round(result.bytesScanned / 2 ** 20)} MiB, ${result.histories.exported} histories) in ${result.durationS} s`,
   );
+  const { decoded } = result;
+  console.log(
+    `leak-scan: decoded ${decoded.payloads} history payloads through the codec server in ${decoded.requests} ` +
+      `requests, as the Web UI does: ${decoded.hits.length} secret(s) readable`,
+  );
   if (!result.selfCheckPassed) console.log('  the self-check failed: the matcher missed a planted secret');
+  if (!decoded.selfCheckPassed)
+    console.log('  the decoded self-check failed: a token encoded through /encode was missed');
   for (const hit of result.hits) console.log(`  HIT ${hit.secret} in ${hit.source} (${hit.encoding})`);
+  for (const hit of decoded.hits) console.log(`  DECODED HIT ${hit.secret} in ${hit.source} (${hit.encoding})`);
+  for (const failed of decoded.failed)
+    console.log(`  could not decode a payload of ${failed.source}: ${failed.problem}`);
   for (const failed of result.histories.failed)
     console.log(`  could not export ${failed.workflowId}: ${failed.problem}`);
   console.log(result.passed ? 'leak-scan: no secret found' : 'leak-scan: FAILED');

@@ -1,7 +1,11 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { startCodecServer } from '../../src/crypto/codec-server';
+import { loadHistoryKeys } from '../../src/crypto/history-keys';
+import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
 import { scanText, type LeakHit } from '../../src/leak-scan/scan';
 import { startDevServer } from '../../src/temporal/dev-server';
+import { decodeList, scanDecodedHistories, type CodecClient, type DecodedScanResult } from './decoded-scan';
 import { exportHistories, type HistoryExport } from './history-export';
 import { SecretMatcher } from './secret-matcher';
 import { noSecretsYet, readSecretList, type RecordedSecret, type SecretKind } from './secret-list';
@@ -19,8 +23,19 @@ export interface LeakScanResult {
   hits: (LeakHit & { kind: SecretKind; confirmedByScanText: boolean })[];
   /** The matcher found one secret of each kind planted plain, in base64 and form-encoded: a scan that can fail. */
   selfCheckPassed: boolean;
+  /**
+   * Every history payload decoded through the codec server as the Web UI does, searched for every secret but
+   * authorization codes (single use, 3 minutes: they may stay readable): what an admin could read.
+   */
+  decoded: DecodedScanResult & {
+    /** A refresh token encoded through /encode was found again through /decode: this pass can fail. */
+    selfCheckPassed: boolean;
+  };
   durationS: number;
 }
+
+/** The Web UI's origin as `npm start` serves it; the soak's codec server allows it, as a deployment would. */
+const UI_ORIGIN = 'http://localhost:8233';
 
 /** Files are read in pieces this big; consecutive pieces overlap by more than the longest secret. */
 const CHUNK_BYTES = 64 * 1024 * 1024;
@@ -111,9 +126,68 @@ function scanFile(
   return [...hits.values()];
 }
 
+/** Encodes a refresh token through /encode and decodes it through /decode: the pass must find it again. */
+async function decodedSelfCheck(codec: CodecClient, matcher: SecretMatcher, secret: RecordedSecret): Promise<boolean> {
+  const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: '' };
+  plain.data = Buffer.from(JSON.stringify({ refreshToken: secret.value })).toString('base64');
+  const encoded = await fetch(`${codec.url}/encode`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', Origin: UI_ORIGIN },
+    body: JSON.stringify({ payloads: [plain] }),
+  });
+  if (!encoded.ok) return false;
+  const [box] = ((await encoded.json()) as { payloads: (typeof plain)[] }).payloads;
+  if (box === undefined || matcher.scan(JSON.stringify(box), 'self-check').length > 0) return false;
+  const decoded = await decodeList(codec, [box]);
+  return Array.isArray(decoded) && matcher.scan(JSON.stringify(decoded), 'self-check').length > 0;
+}
+
+/** The history files of a work directory: those this run exported, else every one a kept directory holds. */
+function historyFiles(dir: SoakDir, histories: HistoryExport): string[] {
+  if (histories.files.length > 0) return [...histories.files].sort();
+  if (!existsSync(dir.historiesDir)) return [];
+  return readdirSync(dir.historiesDir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => join(dir.historiesDir, name))
+    .sort();
+}
+
+/**
+ * The decoded pass: a codec server on loopback with the run's history keys, every history payload through its
+ * /decode with the Web UI's headers, the decoded text searched for every secret but authorization codes.
+ */
+async function scanDecoded(
+  dir: SoakDir,
+  histories: HistoryExport,
+  searched: readonly RecordedSecret[],
+): Promise<LeakScanResult['decoded']> {
+  const secrets = searched.filter((secret) => secret.kind !== 'authorization-code');
+  const matcher = new SecretMatcher(secrets);
+  const codecServer = await startCodecServer({
+    codec: await SodiumPayloadCodec.create(await loadHistoryKeys(dir.keysDir)),
+    allowedOrigins: [UI_ORIGIN],
+  });
+  try {
+    const codec: CodecClient = { url: codecServer.url, namespace: 'default', origin: UI_ORIGIN };
+    const result = await scanDecodedHistories({
+      files: historyFiles(dir, histories),
+      root: dir.root,
+      codec,
+      matcher,
+      secrets: new Map(secrets.map((secret) => [secret.label, secret])),
+    });
+    const probe = secrets.find((secret) => secret.kind === 'refresh-token');
+    const selfCheckPassed = probe !== undefined && (await decodedSelfCheck(codec, matcher, probe));
+    return { ...result, selfCheckPassed };
+  } finally {
+    await codecServer.close();
+  }
+}
+
 /**
  * Searches every file of a soak's work directory (worker logs, the store's SQLite files, Temporal's SQLite
- * files, the exported histories) for every secret the run created, plain and inside base64.
+ * files, the exported histories) for every secret the run created, plain and inside base64; then decodes every
+ * history payload through the codec server, as an admin's Web UI would, and searches that too.
  */
 export async function scanSoakDir(dir: SoakDir, histories: HistoryExport): Promise<LeakScanResult> {
   const startedAt = Date.now();
@@ -131,10 +205,12 @@ export async function scanSoakDir(dir: SoakDir, histories: HistoryExport): Promi
     files.push({ path: source, bytes: statSync(path).size });
     hits.push(...scanFile(path, source, matcher, byLabel));
   }
+  const decoded = await scanDecoded(dir, histories, searched);
   const { files: _exported, ...historySummary } = histories;
   const selfCheckPassed = selfCheck(matcher, recorded);
+  const decodedPassed = decoded.hits.length === 0 && decoded.failed.length === 0 && decoded.selfCheckPassed;
   return {
-    passed: hits.length === 0 && selfCheckPassed && histories.failed.length === 0,
+    passed: hits.length === 0 && selfCheckPassed && histories.failed.length === 0 && decodedPassed,
     secrets: counts,
     valuesSearched: searched.length,
     histories: historySummary,
@@ -142,6 +218,7 @@ export async function scanSoakDir(dir: SoakDir, histories: HistoryExport): Promi
     bytesScanned: files.reduce((sum, f) => sum + f.bytes, 0),
     hits,
     selfCheckPassed,
+    decoded,
     durationS: Math.round((Date.now() - startedAt) / 100) / 10,
   };
 }

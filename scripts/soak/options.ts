@@ -98,7 +98,7 @@ const BOUNDS: Partial<Record<keyof SoakOptions, Bounds & { flag: string }>> = {
   faultRate: { flag: '--fault-rate', min: 0, max: 0.9 },
   waveOnSeconds: { flag: '--wave-on', min: 1, max: 3600 },
   waveOffSeconds: { flag: '--wave-off', min: 0, max: 3600 },
-  httpTimeoutMs: { flag: '--http-timeout', min: 100, max: 120_000, integer: true },
+  httpTimeoutMs: { flag: '--http-timeout', min: 100, max: 25_000, integer: true },
   settleSeconds: { flag: '--settle', min: 10, max: 7200 },
   seed: { flag: '--seed', min: 0, max: 2 ** 31 - 1, integer: true },
 };

@@ -1,4 +1,6 @@
 import type { Client, Connection } from '@temporalio/client';
+import { openAccessToken } from '../../src/crypto/consumer-keys';
+import type { OrgKeyRing } from '../../src/crypto/keys';
 import { MAX_AUDIT_LIMIT } from '../../src/vault/input-checks';
 import type { Vault } from '../../src/vault/vault';
 import { accessTokenQuery, statusQuery } from '../../workflows/container/messages';
@@ -13,6 +15,8 @@ const QUERY_DEADLINE_MS = 10_000;
 export interface Probe {
   client: Client;
   connection: Connection;
+  /** The consumer key pair: the soak reads tokens as a consumer does, opening the sealed answer. */
+  consumerKeys: OrgKeyRing;
 }
 
 export async function queryStatus(probe: Probe, container: SoakContainer): Promise<ContainerStatus> {
@@ -96,7 +100,10 @@ async function tokenAccepted(
       );
       if (Date.parse(answer.expiresAt) - Date.now() > 1000) {
         const me = await fetch(`${baseUrl}/api/v1/current/Me`, {
-          headers: { authorization: `Bearer ${answer.accessToken}`, accept: 'application/json' },
+          headers: {
+            authorization: `Bearer ${openAccessToken(probe.consumerKeys, answer.sealedAccessToken)}`,
+            accept: 'application/json',
+          },
           signal: AbortSignal.timeout(10_000),
         });
         await me.arrayBuffer();

@@ -53,6 +53,18 @@ export function evaluateGoals(
     goal('leak-scan hits', 'hits' in leakScan ? leakScan.hits.length : 1, 0),
     goal('histories the leak scan could not export', 'hits' in leakScan ? leakScan.histories.failed.length : 1, 0),
     goal('leak-scan self-check failures', 'hits' in leakScan && leakScan.selfCheckPassed ? 0 : 1, 0),
+    // What an admin reads through the codec server: no refresh token, no live access token.
+    goal(
+      'decoded leak-scan hits (history through the codec server)',
+      'hits' in leakScan ? leakScan.decoded.hits.length : 1,
+      0,
+    ),
+    goal(
+      'history payloads the codec server could not decode',
+      'hits' in leakScan ? leakScan.decoded.failed.length : 1,
+      0,
+    ),
+    goal('decoded leak-scan self-check failures', 'hits' in leakScan && leakScan.decoded.selfCheckPassed ? 0 : 1, 0),
     goal('stray processes after the run', strays.length, 0),
   ];
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { AUTH_CODE_TTL_S, scaleRules, type ExactRules } from '../../src/exact/rules';
 import { createDataConverter } from '../../src/crypto/data-converter';
+import { loadConsumerKeys } from '../../src/crypto/consumer-keys';
 import { loadKeyDirectory } from '../../src/crypto/key-directory';
 import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
 import { createTokenSealer } from '../../src/crypto/seal';
@@ -58,13 +59,13 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   // Exact's rules at the soak's time scale, except the authorization code's 3 minutes: like the 30 s TOTP step,
   // it bounds a browser's or a human's pace, not the chain's, and 3.6 s would expire codes under load.
   const rules: ExactRules = { ...scaleRules(options.timeScale), authCodeTtlS: AUTH_CODE_TTL_S };
+  // Exact's rules reach the workflow from the worker's CHAINKEEPER_TIME_SCALE (workerEnv), never from input.
   const containerOptions: ContainerOptions = {
-    rules,
     // Backoff keeps its proportion to the 570 s rule (10 s and 5 min at real time).
     retryInitialMs: Math.max(50, Math.round(10_000 * options.timeScale)),
     retryMaxMs: Math.max(1000, Math.round(300_000 * options.timeScale)),
   };
-  const cycleMs = nextRefreshAt(0, resolveOptions(containerOptions), false);
+  const cycleMs = nextRefreshAt(0, resolveOptions(containerOptions, rules), false);
   const random = seededRandom(options.seed);
   const secrets = new SecretList(dir.secretsFile);
   cleanup.add('secret list', () => secrets.close());
@@ -95,6 +96,8 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
       taskQueue,
       dir,
       app,
+      simulatorOrigins: sim.loginOrigins,
+      timeScale: options.timeScale,
       httpTimeoutMs: options.httpTimeoutMs,
       containers: options.containers,
     }),
@@ -110,7 +113,7 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
     connection,
     dataConverter: createDataConverter(await SodiumPayloadCodec.create(keys.history)),
   });
-  const probe: Probe = { client, connection };
+  const probe: Probe = { client, connection, consumerKeys: await loadConsumerKeys(dir.keysDir) };
 
   const fleet = { sim, app, client, taskQueue, orgKey: keys.org.current, containerOptions, secrets };
   const users = createUsers(fleet, options.containers);

@@ -11,6 +11,13 @@ export function workerEnv(settings: {
   taskQueue: string;
   dir: SoakDir;
   app: SimApp;
+  /**
+   * The simulator's login origins: the only pages besides Exact's that may receive credentials. The first is the
+   * host containers name as `simulator`.
+   */
+  simulatorOrigins: readonly string[];
+  /** Exact's rules on the simulator run at this fraction of real time: the workflow takes them from the worker. */
+  timeScale: number;
   httpTimeoutMs: number;
   containers: number;
 }): NodeJS.ProcessEnv {
@@ -30,6 +37,8 @@ export function workerEnv(settings: {
     EXACT_CLIENT_ID: settings.app.clientId,
     EXACT_CLIENT_SECRET: settings.app.clientSecret,
     EXACT_REDIRECT_URI: settings.app.redirectUri,
+    CHAINKEEPER_SIMULATOR_ORIGINS: settings.simulatorOrigins.join(','),
+    CHAINKEEPER_TIME_SCALE: String(settings.timeScale),
     EXACT_HTTP_TIMEOUT_MS: String(settings.httpTimeoutMs),
     // Every container cached, whatever the machine's heap: at the soak's compressed cadence (×20) a container
     // outside the cache replays its run every 28 s instead of every 9.5 minutes, and those replays alone saturate

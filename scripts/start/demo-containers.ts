@@ -1,26 +1,20 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LoginCredentials } from '../../src/credentials/credentials';
 import type { Simulator } from '../../src/simulator';
+import { DEMO_APP_ID, DEMO_CONTAINERS, demoUsername } from '../../src/simulator/demo';
 import type { ChainkeeperClient } from '../../src/temporal/client';
 import { containerWorkflowId, dataContainer } from '../../workflows';
 import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
 import type { ContainerOptions, SealedCredentialsInput } from '../../workflows/container/types';
 
-/** Client id of the simulator's demo app (Exact's are braced GUIDs; any text works for the simulator). */
-export const DEMO_APP_ID = '{chainkeeper-demo}';
-
-/** The demo containers of the embedded default; the last one has credentials, so it heals itself. */
-export const DEMO_CONTAINERS = [
-  { alias: 'demo-1', credentials: false },
-  { alias: 'demo-2', credentials: false },
-  { alias: 'demo-3', credentials: true },
-] as const;
+// Shared with `chainkeeper demo break`, which finds the demo users by the same names.
+export { DEMO_APP_ID, DEMO_CONTAINERS } from '../../src/simulator/demo';
 
 interface DemoOptions {
   ck: ChainkeeperClient;
   simulator: Simulator;
   seal: (credentials: LoginCredentials) => SealedCredentialsInput;
-  /** Per-container options (scaled rules when CHAINKEEPER_TIME_SCALE < 1). @default none */
+  /** Per-container options; Exact's rules come from the worker (CHAINKEEPER_TIME_SCALE). @default none */
   options?: ContainerOptions;
 }
 
@@ -30,14 +24,15 @@ export async function enrollDemoContainers({ ck, simulator, seal, options }: Dem
   if (!app) throw new Error('the simulator has no demo app');
   const results: { alias: string; summary: string }[] = [];
   for (const demo of DEMO_CONTAINERS) {
-    const username = `${demo.alias}@demo.example`;
+    const username = demoUsername(demo.alias);
     const user =
       simulator.state.findUserByName(username) ??
       simulator.control.addUser({ username, password: `demo-${crypto.randomUUID()}` });
     const handle = await ck.client.workflow.start(dataContainer, {
       taskQueue: ck.taskQueue,
       workflowId: containerWorkflowId(demo.alias),
-      args: [{ alias: demo.alias, exact: { baseUrl: simulator.baseUrl, app: 'default' }, options }],
+      // The worker maps host `simulator` to this simulator (demo containers from before host keys hold its URL).
+      args: [{ alias: demo.alias, exact: { host: 'simulator', app: 'default' }, options }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `Demo container ${demo.alias} on the Exact Online simulator`,
     });

@@ -1,10 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExactGateway, type ExactGateway } from '../../activities/exact-gateway';
-import { appsFromEnv, type ChainkeeperEnv } from '../../src/config/env';
+import {
+  appsFromEnv,
+  codecOidcFromEnv,
+  simulatorHostsFromEnv,
+  simulatorLoginOrigins,
+  type ChainkeeperEnv,
+} from '../../src/config/env';
 import { sealCredentials } from '../../src/credentials/credentials';
 import { startCodecServer } from '../../src/crypto/codec-server';
 import { loadKeyDirectory } from '../../src/crypto/key-directory';
+import { createHostTable } from '../../src/exact/known-hosts';
 import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
 import { scaleRules } from '../../src/exact/rules';
 import type { Logger } from '../../src/log';
@@ -13,6 +20,7 @@ import { createChainkeeperClient } from '../../src/temporal/client';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createChainkeeperWorker } from '../../src/temporal/worker';
 import { DEMO_APP_ID, enrollDemoContainers } from './demo-containers';
+import { startEmbeddedProxy } from './proxy';
 
 export interface EmbeddedOptions {
   /** Folder for Temporal's SQLite file, the simulator's state and (by default) the store and keys. */
@@ -28,6 +36,8 @@ export interface Embedded {
   codecUrl: string;
   simulatorUrl?: string;
   containers: { alias: string; summary: string }[];
+  /** The Exact API proxy: its URL, and where its consumer token is. */
+  proxy: { url: string; hint: string };
   stop(): Promise<void>;
 }
 
@@ -56,6 +66,7 @@ export async function startEmbedded(env: ChainkeeperEnv, options: EmbeddedOption
       host: env.CHAINKEEPER_CODEC_HOST,
       port: env.CHAINKEEPER_CODEC_PORT,
       authToken: env.CHAINKEEPER_CODEC_TOKEN,
+      oidc: codecOidcFromEnv(env),
       allowedOrigins: env.CHAINKEEPER_CODEC_ORIGINS,
     });
     stops.unshift(() => codec.close());
@@ -70,16 +81,16 @@ export async function startEmbedded(env: ChainkeeperEnv, options: EmbeddedOption
       });
       stops.unshift(() => server!.stop());
     }
-    const workerEnv = { ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? server!.address };
+    const temporalAddress = env.TEMPORAL_ADDRESS ?? server!.address;
+    let workerEnv: ChainkeeperEnv = { ...env, TEMPORAL_ADDRESS: temporalAddress };
 
     let simulator: Simulator | undefined;
     let exact: ExactGateway | undefined;
-    const rules = env.CHAINKEEPER_TIME_SCALE < 1 ? scaleRules(env.CHAINKEEPER_TIME_SCALE) : undefined;
     if (!appsFromEnv(env).default) {
       simulator = createSimulator({
         host: env.SIMULATOR_HOST,
         port: env.SIMULATOR_PORT,
-        rules,
+        rules: env.CHAINKEEPER_TIME_SCALE < 1 ? scaleRules(env.CHAINKEEPER_TIME_SCALE) : undefined,
         stateFile: join(options.dataDir, 'simulator.json'),
       });
       await simulator.start();
@@ -87,7 +98,17 @@ export async function startEmbedded(env: ChainkeeperEnv, options: EmbeddedOption
       const app =
         simulator.state.findApp(DEMO_APP_ID) ??
         simulator.control.addApp({ clientId: DEMO_APP_ID, redirectUri: DEMO_REDIRECT_URI });
-      exact = createExactGateway({ apps: { default: app } });
+      // The worker serves this simulator as host `simulator` (its start host; both hosts may receive logins), with
+      // Exact's rules at CHAINKEEPER_TIME_SCALE: the same worker configuration a separate simulator would need.
+      workerEnv = {
+        ...workerEnv,
+        CHAINKEEPER_SIMULATOR_ORIGINS: simulator.loginOrigins.map((origin) => ({ origin: new URL(origin).origin })),
+      };
+      exact = createExactGateway({
+        apps: { default: app },
+        extraLoginOrigins: simulatorLoginOrigins(workerEnv),
+        hosts: createHostTable(simulatorHostsFromEnv(workerEnv)),
+      });
     }
 
     const worker = await createChainkeeperWorker(workerEnv, { createKeysIfMissing: true, exact, log });
@@ -103,16 +124,18 @@ export async function startEmbedded(env: ChainkeeperEnv, options: EmbeddedOption
       ? await enrollDemoContainers({
           ck,
           simulator,
-          options: rules ? { rules } : undefined,
           seal: (credentials) => sealCredentials(keys.org.current, credentials),
         })
       : [];
+    const proxy = await startEmbeddedProxy(workerEnv, { client: ck.client, dataDir: options.dataDir, log });
+    stops.unshift(() => proxy.close());
     return {
-      temporalAddress: workerEnv.TEMPORAL_ADDRESS,
+      temporalAddress,
       uiUrl: server?.uiUrl,
       codecUrl: codec.url,
       simulatorUrl: simulator?.baseUrl,
       containers,
+      proxy: { url: proxy.url, hint: proxy.hint },
       stop,
     };
   } catch (error) {

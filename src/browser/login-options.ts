@@ -5,8 +5,10 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromiumPath as defaultChromiumPath } from '../temporal/tools';
-import { LoginInputError, type LoginInputField } from './errors';
-import { profileByName, type LoginProfile } from './profiles';
+import { chromiumPageDriver } from './chromium-driver';
+import { LoginInputError, type CredentialStep, type LoginInputField, type LoginStep } from './errors';
+import type { LoginPageFactory } from './page-driver';
+import { AUTO_PROFILE, readingPlan, type LoginProfile, type ReadingPlan } from './profiles';
 import { validateTotpSecret } from './totp';
 
 /** What the site asks; opened from the vault only for the login. */
@@ -23,8 +25,20 @@ export interface LoginOptions {
   /** The app's registered redirect URI; the request to it is caught and cancelled, never sent. */
   redirectUri: string;
   credentials: LoginCredentials;
-  /** Which login pages to expect: a profile, or its name (`legacyExact`, `b2c`). */
-  profile: LoginProfile | string;
+  /**
+   * Origins (scheme://host[:port]) whose pages may receive credentials; anything else stops the login before
+   * typing. The authorization URL's own origin is not implied: list it. Required.
+   */
+  allowedOrigins: readonly string[];
+  /**
+   * Which login pages to expect: `auto` (every profile, then the page read by meaning), or one profile, by name
+   * (`legacyExact`, `b2c`) or given, alone. @default 'auto'
+   */
+  profile?: LoginProfile | string;
+  /** What the caller hears as the login goes; see {@link LoginHooks}. @default none */
+  hooks?: LoginHooks;
+  /** Test seam: open pages with this driver instead of Chromium. @default Chromium at `chromiumPath` */
+  driver?: LoginPageFactory;
   /** Chromium to launch; Playwright never downloads one. @default chromiumPath() ($CHROMIUM_PATH or /usr/bin/chromium) */
   chromiumPath?: string;
   /** Real time the whole login may take, launch to redirect (a fresh-code wait included). @default 60_000 */
@@ -39,12 +53,43 @@ export interface LoginOptions {
   screenshotDir?: string;
 }
 
+/**
+ * Lockout-relevant progress, told truthfully as it happens; the caller keeps the invariant with it. Errors thrown
+ * by `confirmed`, `stepPassed` and `serverDate` are ignored: the login goes on (a pending mark the caller failed
+ * to clear stays, which is the safe side).
+ */
+export interface LoginHooks {
+  /**
+   * Awaited right before a credential step is submitted (after filling, before the click or Enter). If it
+   * throws, nothing is submitted and the login fails with reason `not-submitted` (retryable), the error's
+   * message as detail. @default none
+   */
+  beforeSubmit?(step: CredentialStep): Promise<void>;
+  /**
+   * A submitted credential step was confirmed by reaching a recognised next step: `username` by a password,
+   * TOTP or consent page or the redirect; `password` by a TOTP or consent page or the redirect with a code;
+   * `totp` by consent or the redirect with a code. Awaited before the login goes on. @default none
+   */
+  confirmed?(step: CredentialStep): Promise<void> | void;
+  /** Each step as it passes (username, password, totp, consent), for live progress. @default none */
+  stepPassed?(step: LoginStep): void;
+  /**
+   * Every main-document response's `Date` header (epoch ms) and the local time (`now()`) it arrived: the
+   * caller estimates the site's clock from these. @default none
+   */
+  serverDate?(serverMs: number, localMs: number): void;
+}
+
 /** Options after checking, with defaults applied. */
 export interface CheckedLoginOptions {
   authorizationUrl: string;
   redirectUri: string;
   credentials: LoginCredentials;
-  profile: LoginProfile;
+  /** Origins as `URL.origin` spells them. */
+  allowedOrigins: readonly string[];
+  plan: ReadingPlan;
+  hooks: LoginHooks;
+  driver: LoginPageFactory;
   chromiumPath: string;
   timeoutMs: number;
   lastUsedTotpStep: number | undefined;
@@ -66,6 +111,22 @@ function webUrl(value: unknown, field: LoginInputField, what: string): string {
   return value;
 }
 
+/** Each entry must be an http(s) origin and nothing more; returned as `URL.origin` spells it. */
+function origins(value: unknown): string[] {
+  const what = 'allowedOrigins lists the origins (scheme://host[:port]) whose login pages may receive credentials';
+  if (!Array.isArray(value) || value.length === 0) fail('allowedOrigins', `${what}; give at least one.`);
+  return value.map((entry: unknown) => {
+    const text = typeof entry === 'string' ? entry.trim() : '';
+    if (!URL.canParse(text)) fail('allowedOrigins', `${what}; "${String(entry)}" is not one.`);
+    const url = new URL(text);
+    const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare || url.password !== '') {
+      fail('allowedOrigins', `${what}; "${text}" is not one (no path, query or user).`);
+    }
+    return url.origin;
+  });
+}
+
 function filled(value: unknown, field: 'username' | 'password'): string {
   if (typeof value !== 'string' || value.trim() === '') {
     fail(field, `The ${field} is empty: re-enter the credentials of this container.`);
@@ -83,10 +144,8 @@ export function checkLoginOptions(options: LoginOptions): CheckedLoginOptions {
     password: filled(given.password, 'password'),
     totpSecret: validateTotpSecret(given.totpSecret),
   };
-  const profile = typeof options.profile === 'string' ? profileByName(options.profile) : options.profile;
-  if (profile === undefined || !Array.isArray(profile.steps) || profile.steps.length === 0) {
-    fail('profile', 'The login profile has no steps: use legacyExact or b2c.');
-  }
+  const allowedOrigins = origins(options.allowedOrigins);
+  const plan = readingPlan(options.profile ?? AUTO_PROFILE);
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1000) {
     fail('timeoutMs', `timeoutMs must be a whole number of milliseconds, at least 1000; got ${timeoutMs}.`);
@@ -96,7 +155,7 @@ export function checkLoginOptions(options: LoginOptions): CheckedLoginOptions {
     fail('lastUsedTotpStep', `lastUsedTotpStep must be a TOTP step number (0 or more); got ${lastUsedTotpStep}.`);
   }
   const chromiumPath = options.chromiumPath ?? defaultChromiumPath();
-  if (!existsSync(chromiumPath)) {
+  if (options.driver === undefined && !existsSync(chromiumPath)) {
     fail('chromiumPath', `Chromium was not found at ${chromiumPath}: install Debian's chromium or set CHROMIUM_PATH.`);
   }
   if (options.screenshotDir !== undefined && options.screenshotDir.trim() === '') {
@@ -106,7 +165,10 @@ export function checkLoginOptions(options: LoginOptions): CheckedLoginOptions {
     authorizationUrl,
     redirectUri,
     credentials,
-    profile,
+    allowedOrigins,
+    plan,
+    hooks: options.hooks ?? {},
+    driver: options.driver ?? chromiumPageDriver({ chromiumPath }),
     chromiumPath,
     timeoutMs,
     lastUsedTotpStep,

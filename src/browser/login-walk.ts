@@ -1,115 +1,141 @@
 /**
- * Walks the login pages of a profile: open the authorization URL, then on each page fill the step's fields and
- * submit, until the redirect carries the answer. After a submit, a later step's page means the step passed;
- * the same page with text in its error area means the site refused it; anything else is an unexpected page.
- * Each step is submitted once: a refused credential is never typed a second time.
+ * Walks the login pages: open the authorization URL, then on each page fill its step's fields and submit,
+ * until the redirect carries the answer. A page of a later step (or the redirect) confirms the last submit;
+ * the same step again, or an earlier one, is its refusal; a page nobody can read ends the login. Each step is
+ * submitted at most once, so a refused credential is never typed a second time, and credentials are typed
+ * only on pages of the allowed origins. "Stay signed in?"-like questions are answered and walked past.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
-import type { LoginFailure, LoginStep } from './errors';
-import { isRetryable, reasonForRefusedStep, withoutCredentials } from './page-failures';
-import { markDocument, readPage, type PageReading } from './page-reading';
-import type { CredentialSource, LoginProfile, StepProfile } from './profiles';
-import type { RedirectCapture } from './redirect';
+import type { Deadline } from './deadline';
+import type { LoginCredentials, LoginHooks } from './login-options';
+import type { LoginPage } from './page-driver';
+import { withoutCredentials } from './page-failures';
+import type { ProfileStepName } from './profiles';
+import type { DomReading, FoundField, FoundPage, ReadingSpec } from './reading-types';
+import { readRedirectAnswer } from './redirect';
+import { StepFailure } from './step-failure';
 import { nextUsableStep, totpCodeAt } from './totp';
+import { awaitAnswer, type Acted } from './walk-answer';
+import type { WalkProgress } from './walk-progress';
+import { refusal, unreadable } from './walk-verdict';
 
-/** How often the page is looked at while waiting for the answer to a submit. */
-const POLL_MS = 100;
-/** How long a loaded page that matches no step may take to render one (script-built pages) before it counts as unexpected. */
-const SETTLE_MS = 1500;
-
-/** A failure found while walking; authorize.ts adds the screenshot and turns it into a LoginFailedError. */
-export class StepFailure extends Error {
-  constructor(
-    readonly failure: LoginFailure,
-    readonly detail?: string,
-  ) {
-    super(`${failure.step}: ${failure.reason}`);
-  }
-}
-
-/** A point in real time after which the login gives up. */
-export class Deadline {
-  private readonly endMs: number;
-
-  constructor(readonly timeoutMs: number) {
-    this.endMs = performance.now() + timeoutMs;
-  }
-
-  /** Milliseconds left, at least 1 (Playwright reads 0 as "no timeout"). */
-  remainingMs(): number {
-    return Math.max(1, Math.round(this.endMs - performance.now()));
-  }
-
-  get passed(): boolean {
-    return performance.now() >= this.endMs;
-  }
-}
-
-/** Where the walk is; read after a failure to say which step failed and which TOTP step is spent. */
-export interface WalkProgress {
-  step: LoginStep;
-  /** The TOTP step of the code typed, once one was. */
-  totpStep?: number;
-  /** HTTP status of the last main document loaded. */
-  documentStatus?: number;
-  /** Codes typed so far, only to remove them from error texts. */
-  codesTyped: string[];
-}
+/** Questions answered in one login before the next one counts as a loop. */
+const MAX_INTERSTITIALS = 3;
 
 export interface WalkInput {
-  page: Page;
-  profile: LoginProfile;
+  page: LoginPage;
+  spec: ReadingSpec;
   authorizationUrl: string;
-  credentials: { username: string; password: string; totpSecret: string };
-  capture: RedirectCapture;
+  /** As `URL.origin` spells them. */
+  allowedOrigins: readonly string[];
+  credentials: LoginCredentials;
+  hooks: LoginHooks;
   deadline: Deadline;
   totpClock: { lastUsedStep: number | undefined; now: () => number; wait: (ms: number) => Promise<void> };
   progress: WalkProgress;
 }
 
-/** Walks to the redirect and returns its URL; throws {@link StepFailure} or Playwright's errors. */
+/** Everything that must not appear in an error: the credentials and the codes typed. */
+export function knownSecrets({ credentials, progress }: Pick<WalkInput, 'credentials' | 'progress'>): string[] {
+  return [credentials.username, credentials.password, credentials.totpSecret, ...progress.codesTyped];
+}
+
+/** Walks to the redirect and returns its URL; throws {@link StepFailure} or the driver's errors. */
 export async function walkLogin(input: WalkInput): Promise<string> {
-  const { page, profile, capture, deadline, progress } = input;
-  page.on('response', (response) => {
-    if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
-      progress.documentStatus = response.status();
-    }
-  });
+  const { page, progress } = input;
+  const context = { progress, secrets: knownSecrets(input) };
   progress.step = 'open';
-  await unlessRedirected(
-    capture,
-    page.goto(input.authorizationUrl, { timeout: deadline.remainingMs(), waitUntil: 'domcontentloaded' }),
-  );
-  let index = -1;
+  await page.goto(input.authorizationUrl);
+  let acted: Acted | undefined;
+  let lastSubmit: Acted | undefined;
+  let questions = 0;
   for (;;) {
-    const reading = await awaitAnswer(input, index);
-    if (reading === 'redirected') return capture.url as string;
-    if (reading.stepIndex <= index) throw refusal(input, reading, index);
-    index = reading.stepIndex;
-    const step = profile.steps[index] as StepProfile;
-    progress.step = step.step;
-    await markDocument(page);
-    for (const field of step.fields) {
-      await page.fill(field.selector, await valueFor(input, field.value), { timeout: deadline.remainingMs() });
+    const answer = await awaitAnswer(page, input.spec, input.deadline, acted);
+    if (answer === 'redirected') {
+      const url = page.redirectUrl() as string;
+      await progress.redirected(readRedirectAnswer(url).kind === 'code');
+      return url;
     }
-    await unlessRedirected(capture, page.click(step.submit, { timeout: deadline.remainingMs() }));
+    context.secrets = knownSecrets(input);
+    const status = page.lastDocument()?.status ?? 0;
+    const found = answer.page;
+    if ((!answer.sameDocument && (status >= 500 || status === 429)) || found === null) {
+      throw unreadable(context, answer, status);
+    }
+    if (found.kind === 'interstitial') {
+      questions += 1;
+      if (questions > MAX_INTERSTITIALS) throw unreadable(context, answer, status, 'a question that keeps coming back');
+      acted = await click(input, answer, found);
+      continue;
+    }
+    if (progress.isBackAt(found.kind) || progress.hasSubmitted(found.kind)) {
+      throw refusal(context, answer, lastSubmit?.before);
+    }
+    await progress.reachedLaterStep();
+    acted = lastSubmit = found.kind === 'consent' ? await click(input, answer, found) : await submit(input, found);
   }
 }
 
-/** An action that may fail only because the redirect it caused was cancelled on purpose. */
-async function unlessRedirected(capture: RedirectCapture, action: Promise<unknown>): Promise<void> {
+/** Marks the document, keeps what it showed, and clicks `found`'s control (consent or a question). */
+async function click(input: WalkInput, reading: DomReading, found: FoundPage): Promise<Acted> {
+  const { page, progress } = input;
+  await page.markDocument();
+  const before = (await page.read(input.spec)) ?? reading;
+  if (found.kind !== 'interstitial') progress.submitting(found.kind);
+  if (found.submit !== null) await page.click(found.submit);
+  return { kind: found.kind, before };
+}
+
+/** Fills a credential step's fields on an allowed origin, asks the caller, and submits it: once. */
+async function submit(input: WalkInput, found: FoundPage): Promise<Acted> {
+  const { page, progress, hooks } = input;
+  const step = found.kind as Exclude<ProfileStepName, 'consent'>;
+  progress.step = step;
+  const values = await valuesFor(input, found.fields);
+  refuseForeignOrigin(input, step);
+  for (const [at, field] of found.fields.entries()) {
+    refuseForeignOrigin(input, step);
+    await page.fill(field.ref, values[at] as string);
+  }
   try {
-    await action;
+    await hooks.beforeSubmit?.(step);
   } catch (error) {
-    if (capture.url === undefined) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new StepFailure(
+      { step, reason: 'not-submitted', retryable: true, totpStep: progress.totpStep },
+      withoutCredentials(message, knownSecrets(input), 200) || 'the caller stopped the submit',
+    );
   }
+  await page.markDocument();
+  const before = (await page.read(input.spec)) ?? { alerts: [], texts: [] };
+  progress.submitting(step);
+  const last = found.fields[found.fields.length - 1];
+  if (found.submit !== null) await page.click(found.submit);
+  else if (last !== undefined) await page.pressEnter(last.ref);
+  return { kind: step, before };
 }
 
-async function valueFor(input: WalkInput, source: CredentialSource): Promise<string> {
-  if (source !== 'totpCode') return input.credentials[source];
+/** Credentials go only to pages of the allowed origins; the URL (no query) is the evidence. */
+function refuseForeignOrigin(input: WalkInput, step: Exclude<ProfileStepName, 'consent'>): void {
+  const url = new URL(input.page.url());
+  if (input.allowedOrigins.includes(url.origin)) return;
+  const where = withoutCredentials(`${url.origin}${url.pathname}`, knownSecrets(input));
+  throw new StepFailure(
+    { step, reason: 'origin-refused', retryable: false, pageError: where, totpStep: input.progress.totpStep },
+    `the page is at ${where}`,
+  );
+}
+
+/** The value of each field; a code is made right before typing (a code made earlier goes stale at 30 s). */
+async function valuesFor(input: WalkInput, fields: readonly FoundField[]): Promise<string[]> {
+  const code = fields.some((field) => field.value === 'totpCode') ? await freshCode(input) : '';
+  return fields.map((field) => {
+    if (field.value !== 'totpCode') return input.credentials[field.value];
+    return field.digit === undefined ? code : code.charAt(field.digit);
+  });
+}
+
+async function freshCode(input: WalkInput): Promise<string> {
   const { lastUsedStep, now, wait } = input.totpClock;
-  // Computed right before typing: a code made earlier goes stale at the next 30 s boundary.
   for (;;) {
     const nowMs = now();
     const plan = nextUsableStep({ lastUsedStep, nowMs });
@@ -127,63 +153,4 @@ async function valueFor(input: WalkInput, source: CredentialSource): Promise<str
     }
     await wait(plan.waitMs);
   }
-}
-
-/** Polls until the redirect was caught or the page answered the submit of step `index` (-1: the first page). */
-async function awaitAnswer(input: WalkInput, index: number): Promise<PageReading | 'redirected'> {
-  const { page, profile, capture, deadline } = input;
-  let settlingSince: number | undefined;
-  for (;;) {
-    if (capture.url !== undefined) return 'redirected';
-    const reading = await readPage(page, profile);
-    if (reading !== undefined && capture.url === undefined) {
-      const refusedInPlace = index >= 0 && reading.errors[index] !== '';
-      if (reading.sameDocument) {
-        if (reading.stepIndex > index || refusedInPlace) return reading;
-      } else if (reading.stepIndex >= 0 || reading.errors.some((text) => text !== '')) {
-        return reading;
-      } else if (reading.complete) {
-        settlingSince ??= performance.now();
-        if (performance.now() - settlingSince >= SETTLE_MS) return reading;
-      }
-    }
-    if (deadline.passed) {
-      throw new StepFailure(
-        { step: input.progress.step, reason: 'timeout', retryable: true, totpStep: input.progress.totpStep },
-        `no answer within ${deadline.timeoutMs} ms`,
-      );
-    }
-    await sleep(POLL_MS);
-  }
-}
-
-/** Everything that must not appear in an error: the credentials and the codes typed. */
-export function knownSecrets({ credentials, progress }: Pick<WalkInput, 'credentials' | 'progress'>): string[] {
-  return [credentials.username, credentials.password, credentials.totpSecret, ...progress.codesTyped];
-}
-
-/** The failure for a page that did not move past step `index`. */
-function refusal(input: WalkInput, reading: PageReading, index: number): StepFailure {
-  const { progress } = input;
-  const clean = (text: string) => withoutCredentials(text, knownSecrets(input)) || undefined;
-  const ownError = index >= 0 && reading.stepIndex === index ? reading.errors[index] : '';
-  const totpStep = progress.totpStep;
-  if (ownError) {
-    const step = (input.profile.steps[index] as StepProfile).step;
-    const reason = reasonForRefusedStep(step, ownError);
-    return new StepFailure({ step, reason, retryable: isRetryable(reason), pageError: clean(ownError), totpStep });
-  }
-  const shown = reading.stepIndex >= 0 ? reading.errors[reading.stepIndex] : '';
-  // A server error page may pass; a page we cannot read will not change by itself.
-  const status = progress.documentStatus ?? 0;
-  return new StepFailure(
-    {
-      step: progress.step,
-      reason: 'unexpected-page',
-      retryable: status >= 500 || status === 429,
-      pageError: clean(shown || reading.description),
-      totpStep,
-    },
-    status >= 400 ? `HTTP ${status}` : undefined,
-  );
 }

@@ -1,28 +1,17 @@
 /**
- * The one place where what a page shows becomes a failure reason. The step and the error area that shows text
- * decide almost everything; only "locked" versus "wrong password" needs the words, since both appear in the
- * same area of the same page.
+ * The one place where what a page shows becomes a failure reason. The step that was refused decides almost
+ * everything; only "locked" versus "wrong password" needs the words, since both appear in the same place.
  */
-import { LOGIN_MESSAGES } from '../simulator/login/messages';
 import type { LoginFailureReason } from './errors';
+import { LOCKED_WORDS, normaliseWords } from './page-words';
 import type { ProfileStepName } from './profiles';
 
-/**
- * Texts that mean the account is locked. Exact's own wording is unconfirmed: the simulator's text, plus the
- * word "locked" in the languages of Exact's countries. Missing one costs little: a lock read as
- * `credentials-rejected` is just as final.
- */
-const LOCKED_ACCOUNT = [
-  LOGIN_MESSAGES.accountLocked.toLowerCase(),
-  /\b(locked|geblokkeerd|vergrendeld|gesperrt|verrouill[ée]|bloqueada|bloqueado)\b/i,
-] as const;
-
 const PAGE_ERROR_MAX_CHARS = 300;
+const LOCKED = new RegExp(LOCKED_WORDS);
 
-function looksLocked(text: string): boolean {
-  return LOCKED_ACCOUNT.some((sign) =>
-    typeof sign === 'string' ? text.toLowerCase().includes(sign) : sign.test(text),
-  );
+/** Whether `text` says the account is locked (in Dutch, English, German, French or Spanish). */
+export function looksLocked(text: string): boolean {
+  return LOCKED.test(normaliseWords(text));
 }
 
 /** Why a step was refused, given the text its own error area shows after the submit. */
@@ -40,7 +29,7 @@ export function reasonForRefusedStep(step: ProfileStepName, errorText: string): 
 
 /** Whether trying again later can help. Refused credentials never: a second try risks a lockout. */
 export function isRetryable(reason: LoginFailureReason): boolean {
-  return reason === 'timeout' || reason === 'browser-failed';
+  return reason === 'timeout' || reason === 'browser-failed' || reason === 'not-submitted';
 }
 
 function escapeRegExp(text: string): string {

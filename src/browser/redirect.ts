@@ -11,13 +11,22 @@ export type RedirectAnswer =
   | { kind: 'code'; code: string; state: string | undefined }
   | { kind: 'error'; error: string; description: string | undefined; state: string | undefined };
 
-/** True when `url` is the redirect URI (same origin and path) with an OAuth answer in its query. */
-export function isRedirectAnswer(url: string, redirectUri: string): boolean {
+/**
+ * True when `url` is the redirect URI's origin and path, whatever its query: a navigation every page driver
+ * stops before it is requested.
+ */
+export function isRedirectTarget(url: string, redirectUri: string): boolean {
   if (!URL.canParse(url) || !URL.canParse(redirectUri)) return false;
   const seen = new URL(url);
   const expected = new URL(redirectUri);
-  if (seen.origin !== expected.origin || seen.pathname !== expected.pathname) return false;
-  return seen.searchParams.has('code') || seen.searchParams.has('error');
+  return seen.origin === expected.origin && seen.pathname === expected.pathname;
+}
+
+/** True when `url` is the redirect URI (same origin and path) with an OAuth answer in its query. */
+export function isRedirectAnswer(url: string, redirectUri: string): boolean {
+  if (!isRedirectTarget(url, redirectUri)) return false;
+  const params = new URL(url).searchParams;
+  return params.has('code') || params.has('error');
 }
 
 /** The answer in a redirect URL that {@link isRedirectAnswer} accepted. */
@@ -34,7 +43,7 @@ export function readRedirectAnswer(url: string): RedirectAnswer {
   };
 }
 
-/** Watches a page for the redirect; `url` is set once it was seen (and cancelled). */
+/** Watches a page for the redirect URI; `url` is set once a request to it was seen (and cancelled). */
 export interface RedirectCapture {
   readonly url: string | undefined;
 }
@@ -51,9 +60,10 @@ export async function captureRedirect(page: Page, redirectUri: string): Promise<
   const capture: { url: string | undefined } = { url: undefined };
   session.on('Fetch.requestPaused', (event) => {
     const url = event.request.url;
-    const isAnswer = isRedirectAnswer(url, redirectUri);
-    if (isAnswer) capture.url ??= url;
-    const next = isAnswer
+    // Any request to the redirect URI is stopped, answer or not: nothing reaches whatever serves it.
+    const stop = isRedirectTarget(url, redirectUri);
+    if (stop) capture.url ??= url;
+    const next = stop
       ? session.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'Aborted' })
       : session.send('Fetch.continueRequest', { requestId: event.requestId });
     // The page may be closing; a request that cannot be answered any more needs nothing.

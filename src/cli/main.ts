@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerCredentials } from './commands/credentials';
+import { registerDemo } from './commands/demo';
 import { registerEnroll } from './commands/enroll';
 import { explainError, oneLine } from './commands/explain-error';
 import { registerInspect } from './commands/inspect';
 import { registerKeys } from './commands/keys';
 import { registerList } from './commands/list';
+import { registerProxy } from './commands/proxy';
+import { registerSeal } from './commands/seal';
 import { registerSignals } from './commands/signal';
 
 /** Exit code of a wrongly typed command line (unknown option, missing argument, bad value). */
@@ -18,9 +21,12 @@ const program = new Command('chainkeeper')
 registerEnroll(program);
 registerKeys(program);
 registerCredentials(program);
+registerSeal(program);
 registerList(program);
 registerSignals(program);
 registerInspect(program);
+registerDemo(program);
+registerProxy(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,12 +5,22 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { consumerKeyPath, loadEnv } from '../config/env';
+import { loadConsumerKeys, openAccessToken } from '../crypto/consumer-keys';
+import type { OrgKeyRing } from '../crypto/keys';
+import { SealedBoxError } from '../crypto/seal';
 import { ACCESS_TOKEN_TTL_S, EXACT_RULES, type ExactRules } from '../exact/rules';
 import { containerWorkflowId } from '../../workflows';
 import { accessTokenQuery, refreshNowSignal, statusQuery } from '../../workflows/container/messages';
 import { earliestRefreshAt, resolveOptions } from '../../workflows/container/schedule';
 import type { AccessTokenAnswer, ContainerStatus } from '../../workflows/container/types';
-import { ContainerNotFoundError, InvalidTokenRequestError, NoAccessTokenError, TokenTimeoutError } from './errors';
+import {
+  ContainerNotFoundError,
+  InvalidTokenRequestError,
+  NoAccessTokenError,
+  SealedTokenError,
+  TokenTimeoutError,
+} from './errors';
 
 export interface AccessTokenOptions {
   /**
@@ -28,6 +38,11 @@ export interface AccessTokenOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Exact's rules the container runs under; scaled ones in compressed-time soaks. @default EXACT_RULES */
   rules?: Readonly<ExactRules>;
+  /**
+   * The consumer private key(s) that open the container's sealed token (`loadConsumerKeys`). Load them once when
+   * asking often. @default loaded from CHAINKEEPER_CONSUMER_KEY_PATH, else CHAINKEEPER_KEYS_DIR, on every call
+   */
+  consumerKeys?: OrgKeyRing;
 }
 
 /** A token, when it expires, and how many whole seconds it is still valid on the caller's clock. */
@@ -63,7 +78,8 @@ const RPC_GRACE_MS = 5000;
 /**
  * The container's access token, valid for at least `minValidityS` seconds. When the current one is too close to
  * expiry, waits until Exact's 570 s rule allows a new one, asks the container to `refreshNow`, and returns the
- * new token. Throws ContainerNotFoundError, NoAccessTokenError (a human must act first), TokenTimeoutError.
+ * new token, opened with the consumer private key. Throws ContainerNotFoundError, NoAccessTokenError (a human must
+ * act first), TokenTimeoutError, SealedTokenError (this consumer lacks the key), ConsumerKeyError.
  */
 export async function getAccessToken(
   client: Client,
@@ -71,9 +87,14 @@ export async function getAccessToken(
   options: AccessTokenOptions = {},
 ): Promise<FreshAccessToken> {
   const request = checkRequest(alias, options);
+  // Before any waiting: a consumer without the key would wait for a token it cannot read.
+  const keys = options.consumerKeys ?? (await loadConsumerKeys(consumerKeyPath(loadEnv())));
   const handle = client.workflow.getHandle(containerWorkflowId(alias));
   try {
-    return await client.withDeadline(request.deadline + RPC_GRACE_MS, () => freshToken(handle, request));
+    const { sealedAccessToken, expiresAt, validForS } = await client.withDeadline(request.deadline + RPC_GRACE_MS, () =>
+      freshToken(handle, request),
+    );
+    return { accessToken: openToken(alias, keys, sealedAccessToken), expiresAt, validForS };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new ContainerNotFoundError(alias);
     if (isGrpcDeadlineError(error)) {
@@ -113,13 +134,27 @@ function checkRequest(alias: string, options: AccessTokenOptions): Request {
   };
 }
 
-async function freshToken(handle: ContainerHandle, request: Request): Promise<FreshAccessToken> {
+/** The token in plaintext, here at the consumer and nowhere before. */
+function openToken(alias: string, keys: OrgKeyRing, sealed: AccessTokenAnswer['sealedAccessToken']): string {
+  try {
+    return openAccessToken(keys, sealed);
+  } catch (error) {
+    if (error instanceof SealedBoxError) throw new SealedTokenError(alias, error.message);
+    throw error;
+  }
+}
+
+type SealedFreshToken = Omit<FreshAccessToken, 'accessToken'> & Pick<AccessTokenAnswer, 'sealedAccessToken'>;
+
+async function freshToken(handle: ContainerHandle, request: Request): Promise<SealedFreshToken> {
   const { alias, minValidityS, now } = request;
   let answer = await currentToken(handle, alias);
   for (;;) {
     if (answer) {
       const validForS = Math.floor((Date.parse(answer.expiresAt) - now()) / 1000);
-      if (validForS >= minValidityS) return { accessToken: answer.accessToken, expiresAt: answer.expiresAt, validForS };
+      if (validForS >= minValidityS) {
+        return { sealedAccessToken: answer.sealedAccessToken, expiresAt: answer.expiresAt, validForS };
+      }
       await refuseWhenStuck(handle, alias);
       const allowedAt = earliestRefreshAt(Date.parse(answer.issuedAt), resolveOptions({ rules: request.rules }));
       if (allowedAt > request.deadline) {

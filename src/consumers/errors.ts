@@ -44,3 +44,17 @@ export class TokenTimeoutError extends Error {
 export class InvalidTokenRequestError extends Error {
   override readonly name = 'InvalidTokenRequestError';
 }
+
+/**
+ * The container's token is sealed to a consumer key this consumer cannot open it with (the key is missing, another
+ * one, or damaged). `reason` names the key id and what to do; never the token.
+ */
+export class SealedTokenError extends Error {
+  override readonly name = 'SealedTokenError';
+  constructor(
+    readonly alias: string,
+    readonly reason: string,
+  ) {
+    super(`the access token of "${alias}" cannot be opened here: ${reason}`);
+  }
+}

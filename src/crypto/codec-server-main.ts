@@ -1,8 +1,9 @@
 /**
  * `npm run codec-server`: decodes chainkeeper's encrypted payloads for an authorized admin's Temporal Web UI
- * (and `temporal --codec-endpoint`). Needs the history keys of CHAINKEEPER_KEYS_DIR.
+ * (and `temporal --codec-endpoint`). Needs the history keys of CHAINKEEPER_KEYS_DIR. Modes: loopback (no
+ * credential), bearer (CHAINKEEPER_CODEC_TOKEN, for the CLI), OIDC (CHAINKEEPER_CODEC_OIDC_*, for the Web UI).
  */
-import { loadEnvOrExit } from '../config/env';
+import { codecOidcFromEnv, loadEnvOrExit } from '../config/env';
 import { createLogger } from '../log';
 import { startCodecServer } from './codec-server';
 import { loadHistoryKeys } from './history-keys';
@@ -16,8 +17,10 @@ const server = await startCodecServer({
   host: env.CHAINKEEPER_CODEC_HOST,
   port: env.CHAINKEEPER_CODEC_PORT,
   authToken: env.CHAINKEEPER_CODEC_TOKEN,
+  oidc: codecOidcFromEnv(env),
   allowedOrigins: env.CHAINKEEPER_CODEC_ORIGINS,
   onError: (error) => log.error({ err: error instanceof Error ? error.name : 'unknown' }, 'codec server failure'),
 });
-log.info({ url: server.url }, 'codec server running');
+const modes = [codecOidcFromEnv(env) && 'OIDC', env.CHAINKEEPER_CODEC_TOKEN && 'bearer'].filter(Boolean);
+log.info({ url: server.url, mode: modes.join(' and ') || 'loopback' }, 'codec server running');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close());

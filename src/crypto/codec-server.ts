@@ -1,22 +1,30 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { CodecServerConfigError, createCodecAuthorizer, isLoopback, type CodecOidcOptions } from './codec-auth';
 import { PayloadDecryptionError } from './payload-codec';
+
+export { CodecServerConfigError, MIN_CODEC_TOKEN_CHARS, type CodecOidcOptions } from './codec-auth';
 
 /** How to run the codec server the Temporal Web UI and CLI call to show encrypted payloads. */
 export interface CodecServerOptions {
   /** The codec that encodes and decodes; the same one the workers use. */
   codec: PayloadCodec;
-  /** Interface to listen on; anything but loopback requires `authToken`. @default '127.0.0.1' */
+  /** Interface to listen on; anything but loopback requires `authToken` or `oidc`. @default '127.0.0.1' */
   host?: string;
   /** TCP port; 0 lets the OS choose. @default 0 */
   port?: number;
   /**
-   * Bearer token every request (CORS preflight excepted) must carry. The Web UI sends it only to an https endpoint,
-   * so a plain-http server with a token serves the CLI (`--codec-auth`) or sits behind a TLS proxy. @default none
+   * Bearer token (at least 32 characters) a request (CORS preflight excepted) may carry: the CLI's
+   * `--codec-auth`. The Web UI never sends a static token, only its user's OIDC access token (see `oidc`).
+   * @default none
    */
   authToken?: string;
+  /**
+   * Verify the access token the Web UI forwards (TEMPORAL_CODEC_PASS_ACCESS_TOKEN; the UI sends it only to an https
+   * endpoint) against the identity provider's JWKS, issuer and audience. @default off
+   */
+  oidc?: CodecOidcOptions;
   /** Browser origins (the Web UI's) allowed to call; requests with any other Origin get 403. @default the dev server UI */
   allowedOrigins?: string[];
   /** Largest request body accepted; larger ones get 413. @default 4 MiB */
@@ -29,11 +37,6 @@ export interface CodecServer {
   /** Base URL, e.g. `http://127.0.0.1:41234`; the UI and CLI append `/encode` and `/decode`. */
   url: string;
   close(): Promise<void>;
-}
-
-/** Options that would make the codec server unsafe to start. */
-export class CodecServerConfigError extends Error {
-  override readonly name = 'CodecServerConfigError';
 }
 
 const DEFAULT_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
@@ -53,12 +56,12 @@ class RequestError extends Error {
 
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !options.authToken) {
-    throw new CodecServerConfigError(`codec server on ${host} would decrypt history for anyone: set authToken`);
+  const authorize = createCodecAuthorizer({ authToken: options.authToken, oidc: options.oidc });
+  if (!isLoopback(host) && authorize === undefined) {
+    throw new CodecServerConfigError(`codec server on ${host} would decrypt history for anyone: set authToken or oidc`);
   }
   const allowedOrigins = new Set(options.allowedOrigins ?? DEFAULT_ORIGINS);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const tokenDigest = options.authToken === undefined ? undefined : sha256(options.authToken);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('Vary', 'Origin');
@@ -72,7 +75,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
-        'Access-Control-Allow-Headers': 'X-Namespace, Content-Type, Authorization',
+        // The Web UI adds Authorization-Extras (the ID token) when it forwards an OIDC access token.
+        'Access-Control-Allow-Headers': 'X-Namespace, Content-Type, Authorization, Authorization-Extras',
         'Access-Control-Max-Age': '600',
       });
       res.end();
@@ -85,8 +89,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     if (req.method !== 'POST') {
       throw new RequestError(405, `${path} takes POST, not ${req.method}`, { Allow: 'POST, OPTIONS' });
     }
-    if (tokenDigest !== undefined && !hasToken(req.headers.authorization, tokenDigest)) {
-      throw new RequestError(401, 'missing or wrong Authorization: Bearer token', { 'WWW-Authenticate': 'Bearer' });
+    const verdict = authorize === undefined ? { ok: true as const } : await authorize(req.headers.authorization);
+    if (!verdict.ok) {
+      if (verdict.status === 503) options.onError?.(verdict.cause);
+      const challenge: Record<string, string> = verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+      throw new RequestError(verdict.status, verdict.reason, challenge);
     }
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
       throw new RequestError(415, 'Content-Type must be application/json');
@@ -130,20 +137,6 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
         server.closeAllConnections();
       }),
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** Compares digests so the comparison takes the same time whatever the token's length or content. */
-function hasToken(header: string | undefined, tokenDigest: Buffer): boolean {
-  const presented = /^Bearer (.+)$/i.exec(header ?? '')?.[1];
-  return presented !== undefined && timingSafeEqual(sha256(presented), tokenDigest);
 }
 
 async function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<string> {

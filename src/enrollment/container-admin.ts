@@ -8,7 +8,9 @@ import type {
   CredentialsReceipt,
   RenewAuthorizationInput,
   SealedCredentialsInput,
+  SealedRefreshTokenInput,
 } from '../../workflows/container/types';
+import type { FileGrant } from './rows';
 
 /** What bulk enrollment needs from the containers: look one up, start it, hand it a chain and credentials. */
 export interface ContainerAdmin {
@@ -19,8 +21,8 @@ export interface ContainerAdmin {
    * its journal: a container restarted over a journal that holds a chain already has one.
    */
   start(input: ContainerInput): Promise<ContainerStatus>;
-  /** `renewAuthorization`: a new chain from a refresh token or an authorization code. */
-  renew(alias: string, grant: RenewAuthorizationInput): Promise<ContainerStatus>;
+  /** `renewAuthorization`: a new chain from a refresh token (sealed on the way) or an authorization code. */
+  renew(alias: string, grant: FileGrant): Promise<ContainerStatus>;
   /** `enrollCredentials`: login credentials for auto-recovery, sealed. */
   setCredentials(alias: string, sealed: SealedCredentialsInput): Promise<CredentialsReceipt>;
 }
@@ -44,6 +46,11 @@ export class ContainerStartTimeoutError extends Error {
 export interface TemporalContainerAdminOptions {
   /** How long a started container may take to read its journal before the row fails. @default 60_000 */
   startTimeoutMs?: number;
+  /**
+   * Seals a row's refresh token to the organization key (e.g. `sealRefreshToken` bound to the current public key);
+   * it may throw why it cannot. @default none: rows with a refresh token fail, saying a key is needed
+   */
+  sealRefreshToken?: (refreshToken: string) => SealedRefreshTokenInput;
 }
 
 /** Longest pause between two status queries while a started container reads its journal. */
@@ -74,6 +81,13 @@ export function createTemporalContainerAdmin(
     queryRejectCondition: 'NOT_OPEN',
   });
   const handle = (alias: string) => workflows.getHandle<typeof dataContainer>(containerWorkflowId(alias));
+  const sealed = (grant: FileGrant): RenewAuthorizationInput => {
+    if ('code' in grant) return grant;
+    if (!options.sealRefreshToken) {
+      throw new Error('a refresh token is sent only sealed, and no organization public key was given to seal it');
+    }
+    return options.sealRefreshToken(grant.refreshToken);
+  };
 
   const refusedAsTyped = (alias: string) => (error: unknown) => {
     if (error instanceof WorkflowUpdateFailedError) {
@@ -114,9 +128,9 @@ export function createTemporalContainerAdmin(
         await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     },
-    renew: (alias, grant) =>
+    renew: async (alias, grant) =>
       handle(alias)
-        .executeUpdate(renewAuthorizationUpdate, { args: [grant] })
+        .executeUpdate(renewAuthorizationUpdate, { args: [sealed(grant)] })
         .catch(refusedAsTyped(alias)),
     setCredentials: (alias, sealed) =>
       handle(alias)

@@ -111,7 +111,9 @@ function readHeader(line: string, delimiter: Delimiter, headerLine: number): Enr
   }
   const missing: string[] = [];
   if (!columns.includes('alias')) missing.push('alias');
-  if (!columns.includes('country') && !columns.includes('baseUrl')) missing.push('country or baseUrl');
+  if (!(['country', 'host', 'baseUrl'] as const).some((column) => columns.includes(column))) {
+    missing.push('country or host');
+  }
   if (!columns.includes('refreshToken') && !columns.includes('code')) missing.push('refreshToken or code');
   if (missing.length > 0) {
     throw new EnrollmentFileError(`the header row has no ${missing.join(', no ')} column`, headerLine);

@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { checkAlias } from '../cli/alias';
 import { CredentialsError, parseCredentials, type LoginCredentials } from '../credentials/credentials';
 import { ExactSettingsError } from '../exact/errors';
-import { resolveBaseUrl } from '../exact/hosts';
-import type { ExactTarget, RenewAuthorizationInput, SealedCredentialsInput } from '../../workflows/container/types';
+import { hostTarget } from '../exact/hosts';
+import type { ExactTarget, SealedCredentialsInput } from '../../workflows/container/types';
 
 /** The columns of an enrollment file (CSV header names, JSON field names), in the order the usage text lists them. */
 export const ENROLLMENT_COLUMNS = [
   'alias',
   'country',
   'baseUrl',
+  'host',
   'app',
   'refreshToken',
   'code',
@@ -23,13 +24,19 @@ export type EnrollmentColumn = (typeof ENROLLMENT_COLUMNS)[number];
 /** One row as read from a file: values as given (CSV trimmed), empty ones absent. */
 export type RawRow = Partial<Record<EnrollmentColumn, string>>;
 
+/**
+ * A row's grant as the file gives it. A refresh token is sealed to the organization key before it is sent
+ * (`createTemporalContainerAdmin`'s `sealRefreshToken`): the workflow refuses one in plaintext.
+ */
+export type FileGrant = { refreshToken: string } | { code: string };
+
 /** A row that passed every check, ready to enroll; its credentials are already sealed. */
 export interface EnrollmentRow {
   /** Physical line in the file (1-based) where the row starts. */
   line: number;
   alias: string;
   exact: ExactTarget;
-  grant: RenewAuthorizationInput;
+  grant: FileGrant;
   credentials?: SealedCredentialsInput;
 }
 
@@ -81,6 +88,7 @@ const rowSchema = z
       ),
     country: z.string().optional(),
     baseUrl: z.string().optional(),
+    host: z.string().optional(),
     app: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "app is not a valid app name: use letters, digits, '.', '_' or '-'")
@@ -133,7 +141,7 @@ function checkAcrossColumns(row: RawRow, ctx: z.RefinementCtx): void {
   if (row.country !== undefined && row.baseUrl !== undefined) problem('give either country or baseUrl, not both');
   else {
     try {
-      resolveBaseUrl({ country: row.country, baseUrl: row.baseUrl });
+      hostTarget({ country: row.country, host: row.host, baseUrl: row.baseUrl });
     } catch (error) {
       if (!(error instanceof ExactSettingsError)) throw error;
       problem(row.baseUrl === undefined ? error.message : `baseUrl: ${error.message}`);
@@ -161,12 +169,12 @@ export function checkRow(raw: RawRow, options: RowCheckOptions = {}): RowCheck {
   const parsed = rowSchema.safeParse(raw);
   if (!parsed.success) return refuse(parsed.error.issues.map((issue) => issue.message).join('; '));
   const row = parsed.data;
+  // The container names its host; the worker maps it to a base URL from its own configuration.
   const exact = {
-    baseUrl: resolveBaseUrl({ country: row.country, baseUrl: row.baseUrl }),
+    ...hostTarget({ country: row.country, host: row.host, baseUrl: row.baseUrl }),
     app: row.app ?? options.defaultApp ?? 'default',
   };
-  const grant: RenewAuthorizationInput =
-    row.code !== undefined ? { code: row.code } : { refreshToken: row.refreshToken! };
+  const grant: FileGrant = row.code !== undefined ? { code: row.code } : { refreshToken: row.refreshToken! };
   if (row.username === undefined || row.password === undefined || row.totpSecret === undefined) {
     return { ok: true, row: { alias: row.alias, exact, grant } };
   }

@@ -3,8 +3,10 @@ import { isRecord } from './answer';
 import { classifyApiResponse } from './classify';
 import { ExactSettingsError } from './errors';
 import { EXACT_PATHS, resolveBaseUrl } from './hosts';
+import type { ExactClock } from './exact-clock';
 import { checkTimeouts, sendHttpRequest, type HttpTimeouts } from './http';
 import type { ExactOutcome } from './outcomes';
+import type { ExactCall } from './token-client';
 import { withoutKnownSecrets } from './redact';
 
 /** The signed-in user, from `GET /api/v1/current/Me` (facts §4.3). */
@@ -24,13 +26,15 @@ export interface ApiClientOptions {
   timeouts?: HttpTimeouts;
   /** An undici dispatcher to send through (tests, pooling). @default a shared Agent */
   dispatcher?: Dispatcher;
+  /** Learns Exact's time from every answer's `Date` header (for TOTP codes). @default none */
+  exactClock?: ExactClock;
   /** Local clock for rate-limit waits when Exact sends no Date header. @default Date.now */
   now?: () => number;
 }
 
 export interface ApiClient {
   /** The cheapest authenticated call: proves the access token works (and puts the new refresh token in use). */
-  getMe(accessToken: string): Promise<ExactOutcome<MeInfo>>;
+  getMe(accessToken: string, call?: ExactCall): Promise<ExactOutcome<MeInfo>>;
 }
 
 // Only the fields we read: smaller answers, and Exact asks clients to select what they need.
@@ -43,7 +47,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const now = options.now ?? Date.now;
 
   return {
-    async getMe(accessToken) {
+    async getMe(accessToken, call) {
       if (typeof accessToken !== 'string' || accessToken.trim() === '') {
         throw new ExactSettingsError('the access token is empty: refresh the chain first');
       }
@@ -53,7 +57,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           url: meUrl,
           headers: { authorization: `Bearer ${accessToken.trim()}`, accept: 'application/json' },
         },
-        { timeouts: options.timeouts, dispatcher: options.dispatcher },
+        {
+          timeouts: options.timeouts,
+          dispatcher: options.dispatcher,
+          observeDate: (date) => options.exactClock?.observe(date),
+          signal: call?.signal,
+        },
       );
       const outcome = classifyApiResponse(result, parseMe, { nowMs: now() });
       if (outcome.kind === 'ok') return outcome;

@@ -81,6 +81,9 @@ const FIXES: Record<FailureOf<'misconfigured'>['problem'], string> = {
   scope: "set the app's scopes in the Exact App Center, then authorize again",
   'bad-request':
     'check the base URL and app settings; it is not retried because Exact blocks a key after 10 errors an hour',
+  'unknown-host':
+    "nothing was sent: name one of the worker's hosts in the container's input (exact.host), or configure the " +
+    'worker for that host, then send refreshNow',
 };
 
 export class MisconfiguredError extends ExactError {

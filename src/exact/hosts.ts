@@ -17,6 +17,14 @@ export const EXACT_HOSTS = Object.freeze({
 
 export type ExactCountry = keyof typeof EXACT_HOSTS;
 
+/**
+ * The only origins whose pages may receive a username, password or TOTP code: each country's start host (the
+ * legacy pages and today's user-name page) and One Exact Identity's Azure AD B2C site (facts §3.1, §3.2).
+ */
+export const EXACT_LOGIN_ORIGINS: readonly string[] = Object.freeze([
+  ...new Set([...Object.values(EXACT_HOSTS).map((host) => new URL(host).origin), 'https://login.exact.com']),
+]);
+
 /** The same paths on every country stack (facts §1.1). */
 export const EXACT_PATHS = Object.freeze({
   authorize: '/api/oauth2/auth',
@@ -74,6 +82,47 @@ function checkedBaseUrl(raw: string): string {
     );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** What a host key looks like: short, lowercase, so it can be typed into the Web UI and echoed safely. */
+export const HOST_KEY_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** How an operator names a container's host: an Exact country, a host key of the worker, or a base URL. */
+export interface HostChoice {
+  /** One of {@link EXACT_HOSTS}' keys, case-insensitive; checked here. */
+  country?: string;
+  /** A host key the worker's configuration defines (`simulator`); only the worker can tell whether it knows it. */
+  host?: string;
+  /** A base URL (older inputs): an Exact country host becomes its key; any other goes as is, for the worker to judge. */
+  baseUrl?: string;
+}
+
+/**
+ * What a container's input names as its host: `{ host }`, or `{ baseUrl }` for a URL that is no Exact country host
+ * (a simulator's, which only a worker configured for it accepts). Throws {@link ExactSettingsError} on bad input.
+ */
+export function hostTarget(choice: HostChoice): { host: string } | { baseUrl: string } {
+  const given = (['country', 'host', 'baseUrl'] as const).filter((name) => choice[name] !== undefined);
+  if (given.length > 1) throw new ExactSettingsError(`give one of ${given.join(' or ')}, not ${given.length}`);
+  if (choice.country !== undefined) {
+    hostOfCountry(choice.country);
+    return { host: choice.country.trim().toLowerCase() };
+  }
+  if (choice.host !== undefined) {
+    const key = choice.host.trim().toLowerCase();
+    if (!HOST_KEY_PATTERN.test(key)) {
+      throw new ExactSettingsError(
+        `a host key is lowercase letters, digits and "-": an Exact country (${validCountries()}) or one the worker defines, such as simulator`,
+      );
+    }
+    return { host: key };
+  }
+  if (choice.baseUrl !== undefined) {
+    const baseUrl = checkedBaseUrl(choice.baseUrl);
+    const country = Object.entries(EXACT_HOSTS).find(([, url]) => url === baseUrl)?.[0];
+    return country === undefined ? { baseUrl } : { host: country };
+  }
+  throw new ExactSettingsError(`give an Exact Online country (${validCountries()}), a host key or a base URL`);
 }
 
 export interface AuthorizationUrlOptions {

@@ -10,12 +10,21 @@ export interface HttpTimeouts {
   headersMs?: number;
   /** Longest silence between two chunks of the response body. @default 15000 */
   bodyMs?: number;
+  /**
+   * The whole call, connect to last byte: a call must end before the activity that makes it does, or it could
+   * rotate a chain behind the workflow's back. @default 25000 (two calls fit a 60 s refresh activity)
+   */
+  totalMs?: number;
 }
+
+/** Longest a single call to Exact may take by default; see {@link HttpTimeouts.totalMs}. */
+export const EXACT_CALL_DEADLINE_MS = 25_000;
 
 export const DEFAULT_HTTP_TIMEOUTS: Readonly<Required<HttpTimeouts>> = Object.freeze({
   connectMs: 5_000,
   headersMs: 15_000,
   bodyMs: 15_000,
+  totalMs: EXACT_CALL_DEADLINE_MS,
 });
 
 export interface HttpOptions {
@@ -24,6 +33,10 @@ export interface HttpOptions {
   dispatcher?: Dispatcher;
   /** Bodies longer than this are cut off (and then fail to parse): Exact's answers are a few kB. @default 1048576 */
   maxBodyBytes?: number;
+  /** Ends the call when it aborts (the activity was cancelled or its worker is shutting down). @default none */
+  signal?: AbortSignal;
+  /** Told every answer's `Date` header as it arrives (so a clock estimate learns Exact's time). @default none */
+  observeDate?: (dateHeader: string | undefined) => void;
 }
 
 export interface HttpRequest {
@@ -65,6 +78,8 @@ const TIMEOUT_CODES = new Set([
  */
 export async function sendHttpRequest(req: HttpRequest, options: HttpOptions = {}): Promise<HttpResult> {
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...definedOnly(options.timeouts) };
+  const deadline = AbortSignal.timeout(timeouts.totalMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   try {
     const response = await request(req.url, {
       method: req.method,
@@ -73,10 +88,18 @@ export async function sendHttpRequest(req: HttpRequest, options: HttpOptions = {
       dispatcher: options.dispatcher ?? sharedAgent(timeouts.connectMs),
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.bodyMs,
+      signal,
     });
+    const headers = flatHeaders(response.headers);
+    options.observeDate?.(headers.date);
     const bodyText = await readCapped(response.body, options.maxBodyBytes ?? 1_048_576);
-    return { status: response.statusCode, headers: flatHeaders(response.headers), bodyText };
+    return { status: response.statusCode, headers, bodyText };
   } catch (error) {
+    // An aborted call may still have reached Exact: to the caller it is an answer that never came.
+    if (signal.aborted) {
+      const why = deadline.aborted ? `no full answer within ${timeouts.totalMs} ms` : 'the call was cancelled';
+      return { failure: 'timeout', detail: why };
+    }
     return describeFailure(error);
   }
 }

@@ -32,8 +32,11 @@ export type ChainBreak =
   /** Another 400 invalid_grant we cannot refine (an expired or reused authorization code lands here too). */
   | 'unknown-grant';
 
-/** Why the app itself is set up wrong; an admin must fix configuration, retrying will not help. */
-export type Misconfiguration = 'invalid-client' | 'redirect-uri' | 'scope' | 'bad-request';
+/**
+ * Why the app itself is set up wrong; an admin must fix configuration, retrying will not help. `unknown-host`:
+ * the container names a host the worker does not know, so nothing was sent anywhere.
+ */
+export type Misconfiguration = 'invalid-client' | 'redirect-uri' | 'scope' | 'bad-request' | 'unknown-host';
 
 export type ExactOutcome<T> =
   | { kind: 'ok'; value: T; rateLimits?: RateLimits }

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { classifyTokenResponse, type TokenGrant } from './classify';
 import { ExactSettingsError } from './errors';
 import { EXACT_PATHS, resolveBaseUrl } from './hosts';
+import type { ExactClock } from './exact-clock';
 import { checkTimeouts, sendHttpRequest, type HttpTimeouts } from './http';
 import type { ExactOutcome, TokenPair } from './outcomes';
 import { withoutKnownSecrets } from './redact';
@@ -17,15 +18,23 @@ export interface TokenClientOptions {
   timeouts?: HttpTimeouts;
   /** An undici dispatcher to send through (tests, pooling). @default a shared Agent */
   dispatcher?: Dispatcher;
+  /** Learns Exact's time from every answer's `Date` header (for TOTP codes). @default none */
+  exactClock?: ExactClock;
   /** Local clock for rate-limit waits when Exact sends no Date header. @default Date.now */
   now?: () => number;
 }
 
+/** Per call: what may end it early. */
+export interface ExactCall {
+  /** Aborts the call (the activity was cancelled); the answer then counts as possibly lost. @default none */
+  signal?: AbortSignal;
+}
+
 export interface TokenClient {
   /** Spends `refreshToken` for a new pair. Sent once, never retried here: only the caller's journal knows if that is safe. */
-  refresh(refreshToken: string): Promise<ExactOutcome<TokenPair>>;
+  refresh(refreshToken: string, call?: ExactCall): Promise<ExactOutcome<TokenPair>>;
   /** Exchanges an authorization code (from the redirect; URL-encoded or not) for the first pair of a chain. */
-  exchangeCode(code: string): Promise<ExactOutcome<TokenPair>>;
+  exchangeCode(code: string, call?: ExactCall): Promise<ExactOutcome<TokenPair>>;
 }
 
 /** A client for `POST {base}/api/oauth2/token`. Throws {@link ExactSettingsError} on bad options. */
@@ -39,7 +48,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   checkTimeouts(options.timeouts);
   const now = options.now ?? Date.now;
 
-  async function post(grant: TokenGrant, fields: [string, string][], secrets: string[]) {
+  async function post(grant: TokenGrant, fields: [string, string][], secrets: string[], call: ExactCall | undefined) {
     const result = await sendHttpRequest(
       {
         method: 'POST',
@@ -48,7 +57,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         // URLSearchParams form-encodes `!` (in every refresh token) as %21, as Exact needs (facts §1.3).
         body: new URLSearchParams(fields).toString(),
       },
-      { timeouts: options.timeouts, dispatcher: options.dispatcher },
+      {
+        timeouts: options.timeouts,
+        dispatcher: options.dispatcher,
+        observeDate: (date) => options.exactClock?.observe(date),
+        signal: call?.signal,
+      },
     );
     const outcome = classifyTokenResponse(result, { grant, nowMs: now() });
     if (outcome.kind === 'ok') return outcome;
@@ -57,7 +71,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   }
 
   return {
-    async refresh(refreshToken) {
+    async refresh(refreshToken, call) {
       const token = requireText(refreshToken, 'refresh token', 'take it from the journal or authorize again');
       return post(
         'refresh_token',
@@ -68,9 +82,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           ['client_secret', options.clientSecret],
         ],
         [token],
+        call,
       );
     },
-    async exchangeCode(code) {
+    async exchangeCode(code, call) {
       const given = requireText(code, 'authorization code', 'copy the code= value from the redirect URL');
       const plain = decodedOnce(given);
       return post(
@@ -83,6 +98,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           ['code', plain],
         ],
         [plain, given],
+        call,
       );
     },
   };

@@ -1,5 +1,8 @@
 import type { Clock } from './types';
 
+/** How far Exact's clock may be off the simulator clock either way (a year): beyond it no test means anything real. */
+export const MAX_CLOCK_OFFSET_MS = 366 * 24 * 60 * 60 * 1000;
+
 /** The machine's clock; the standalone simulator follows it. */
 export const systemClock: Clock = { nowMs: () => Date.now() };
 

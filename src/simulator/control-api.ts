@@ -38,6 +38,19 @@ const operations: Record<string, Operation> = {
     control.clearFaults();
     return { status: 200, value: done };
   },
+  'GET /_sim/login-site': (control) => ({ status: 200, value: control.loginSite() }),
+  'POST /_sim/login-site': (control, input) => ({ status: 200, value: control.setLoginSite(input as never) }),
+  'GET /_sim/login-faults': (control) => ({ status: 200, value: control.listLoginFaults() }),
+  'POST /_sim/login-faults': (control, input) => ({ status: 201, value: control.addLoginFault(input as never) }),
+  'DELETE /_sim/login-faults': (control) => {
+    control.clearLoginFaults();
+    return { status: 200, value: done };
+  },
+  'POST /_sim/users/lock': (control, input) => {
+    control.lockUser(input as never);
+    return { status: 200, value: done };
+  },
+  'POST /_sim/clock-offset': (control, input) => ({ status: 200, value: control.setClockOffset(input as never) }),
 };
 
 export function answerControlRequest(control: SimulatorControl, request: ControlRequest): Answer {

@@ -3,10 +3,13 @@
  * input is validated here so both paths refuse bad input with the same message.
  */
 import { z } from 'zod';
-import { ManualClock } from './clock';
+import { MAX_CLOCK_OFFSET_MS, ManualClock } from './clock';
 import type { SimCounters } from './counters';
 import { type FaultInjector, type FaultRule, faultRuleSchema } from './faults';
 import { SimulatorInputError } from './input-error';
+import { type LoginSite, type LoginSiteStyle, loginSiteStyleSchema, loginStoreOf } from './login';
+import { type LoginFaultRule, loginFaultSchema } from './login/login-faults';
+import type { LoginStore } from './login/transactions';
 import type { SimulatorState } from './state';
 import type { SimApp, SimUser } from './types';
 
@@ -14,6 +17,14 @@ const appSchema = z.strictObject({
   clientId: z.string().min(1).optional(),
   clientSecret: z.string().min(1).optional(),
   redirectUri: z.url(),
+  /** The app's own login site; not kept in the state file. @default the site every app gets */
+  loginSite: loginSiteStyleSchema.optional(),
+});
+
+const loginSiteSchema = loginSiteStyleSchema.extend({ clientId: z.string().min(1).optional() });
+const lockUserSchema = z.strictObject({ username: z.string().min(1) });
+const clockOffsetSchema = z.strictObject({
+  offsetMs: z.number().int().min(-MAX_CLOCK_OFFSET_MS).max(MAX_CLOCK_OFFSET_MS),
 });
 
 const userSchema = z.strictObject({
@@ -47,6 +58,11 @@ export type AuthorizeInput = z.input<typeof authorizeSchema>;
  */
 export type BreakChainInput = z.input<typeof breakSchema>;
 export type ClockInput = z.input<typeof clockSchema>;
+/** A login site style, for every app or (with `clientId`) for one. */
+export type LoginSiteInput = z.input<typeof loginSiteSchema>;
+export type LockUserInput = z.input<typeof lockUserSchema>;
+/** Exact's clock minus the simulator clock, in milliseconds (within ±{@link MAX_CLOCK_OFFSET_MS}). */
+export type ClockOffsetInput = z.input<typeof clockOffsetSchema>;
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
@@ -56,14 +72,67 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 }
 
 export class SimulatorControl {
+  private readonly login: LoginStore;
+
   constructor(
     private readonly state: SimulatorState,
     private readonly faults: FaultInjector,
-  ) {}
+  ) {
+    this.login = loginStoreOf(state);
+  }
 
-  /** Registers an app; clientId (a braced GUID) and clientSecret are generated when not given. */
+  /**
+   * Registers an app; clientId (a braced GUID) and clientSecret are generated when not given. `loginSite`
+   * gives the app a login site of its own.
+   */
   addApp(input: NewAppInput): SimApp {
-    return this.state.addApp(parse(appSchema, input, 'app'));
+    const { loginSite, ...app } = parse(appSchema, input, 'app');
+    const added = this.state.addApp(app);
+    if (loginSite !== undefined) this.login.sites.set(loginSite, added.clientId);
+    return added;
+  }
+
+  /**
+   * Switches the login site (flow and page knobs) of every app without one of its own, or with `clientId` of
+   * that app. Logins already under way keep theirs. Returns the site with every knob decided.
+   */
+  setLoginSite(style: LoginSiteStyle, options: { clientId?: string } = {}): LoginSite {
+    const { clientId, ...checked } = parse(loginSiteSchema, { ...style, ...options }, 'login site');
+    if (clientId !== undefined && !this.state.findApp(clientId)) {
+      throw new SimulatorInputError(`no app with clientId ${clientId}`);
+    }
+    return this.login.sites.set(checked, clientId);
+  }
+
+  /** The login site every app gets, and the apps with one of their own. */
+  loginSite(): { site: LoginSite; apps: Record<string, LoginSite> } {
+    return this.login.sites.describe();
+  }
+
+  /** Arms a failure that follows a login submit, after the submit was processed (see {@link LoginFaultRule}). */
+  addLoginFault(rule: LoginFaultRule): { id: number } {
+    return { id: this.login.faults.add(parse(loginFaultSchema, rule, 'login fault')) };
+  }
+
+  listLoginFaults(): (LoginFaultRule & { id: number; left?: number })[] {
+    return this.login.faults.list();
+  }
+
+  clearLoginFaults(): void {
+    this.login.faults.clear();
+  }
+
+  /** Locks the user's account now, as too many wrong passwords would; it unlocks after the lockout window. */
+  lockUser(input: LockUserInput | string): void {
+    const { username } = parse(lockUserSchema, typeof input === 'string' ? { username: input } : input, 'lock');
+    if (!this.state.findUserByName(username)) throw new SimulatorInputError(`no user named ${username}`);
+    this.login.lockout.lock(username);
+  }
+
+  /** Sets how far Exact's clock is ahead of the simulator clock (negative: behind). */
+  setClockOffset(input: ClockOffsetInput): { offsetMs: number; exactNowMs: number } {
+    this.state.clockOffsetMs = parse(clockOffsetSchema, input, 'clock offset').offsetMs;
+    return { offsetMs: this.state.clockOffsetMs, exactNowMs: this.state.nowMs() };
   }
 
   /** Creates a user; the TOTP secret is generated when not given and returned either way. */

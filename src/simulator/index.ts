@@ -2,21 +2,30 @@
  * A local Exact Online: login pages, token endpoint, /Me, quotas, faults and a control API, over real HTTP,
  * on an injectable clock. `createSimulator()` runs it in-process; main.ts runs it standalone.
  */
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { EXACT_RULES, type ExactRules, TOKEN_CALLS_PER_DAY } from '../exact/rules';
-import { systemClock } from './clock';
+import { MAX_CLOCK_OFFSET_MS, systemClock } from './clock';
 import { SimulatorControl } from './control';
 import { FaultInjector } from './faults';
+import { close, listen, type ListenerPorts, originOf } from './listeners';
 import { createSimulatorServer } from './server';
 import { SimulatorState } from './state';
 import { readStateFile } from './state-file';
 import { StateSaver } from './state-saver';
-import type { Clock } from './types';
+import type { Clock, LoginVariant } from './types';
 
-export { ManualClock, systemClock } from './clock';
+export { MAX_CLOCK_OFFSET_MS, ManualClock, systemClock } from './clock';
 export { SimulatorControl } from './control';
-export type { AuthorizeInput, BreakChainInput, ClockInput, NewAppInput, NewUserInput } from './control';
+export type {
+  AuthorizeInput,
+  BreakChainInput,
+  ClockInput,
+  ClockOffsetInput,
+  LoginSiteInput,
+  LockUserInput,
+  NewAppInput,
+  NewUserInput,
+} from './control';
 export { maxInAnyWindow } from './counters';
 export type * from './counters';
 export type { FaultRule, FaultRoute } from './faults';
@@ -24,7 +33,17 @@ export { SimulatorInputError } from './input-error';
 export { SimulatorState } from './state';
 export { StateFileError } from './state-file';
 export { totpCode } from './totp';
-export type { Clock, SimApp, SimUser } from './types';
+export type { Clock, LoginVariant, SimApp, SimUser } from './types';
+export type {
+  LoginFaultKind,
+  LoginFaultRule,
+  LoginFaultStep,
+  LoginFlow,
+  LoginLanguage,
+  LoginSite,
+  LoginSiteStyle,
+} from './login';
+export { LOGIN_FLOWS, LOGIN_LANGUAGES } from './login';
 
 export interface SimulatorOptions {
   /** Simulator time. Pass a ManualClock to move time from tests. @default systemClock */
@@ -33,10 +52,27 @@ export interface SimulatorOptions {
   rules?: Readonly<ExactRules>;
   /** TCP port; 0 lets the OS choose. @default 0 */
   port?: number;
-  /** Interface to listen on; keep it loopback. @default '127.0.0.1' */
+  /** Interface to listen on (both listeners); keep it loopback. @default '127.0.0.1' */
   host?: string;
-  /** Which login pages to serve. @default 'legacy' */
-  loginVariant?: 'legacy' | 'b2c';
+  /**
+   * TCP port of the B2C host, the second listener the hybrid flow sends the browser to for password and code
+   * (another origin, as login.exact.com is); 0 lets the OS choose. It listens whatever the flow, so a test may
+   * switch to the hybrid flow at run time. @default 0
+   */
+  b2cPort?: number;
+  /**
+   * The login flow of every app whose login site names none: `legacy` (Login.aspx, then TotpLogin.aspx),
+   * `b2c` (One Exact Identity's pages) or `hybrid` (username on the start host, password and code on the B2C
+   * host, consent on the start host). `control.setLoginSite()` changes flow and page knobs at run time.
+   * @default 'legacy'
+   */
+  loginVariant?: LoginVariant;
+  /**
+   * How far Exact's clock is ahead of the simulator clock (negative: behind), in milliseconds. Exact's clock
+   * decides everything time-based (TOTP, codes, token rules, quotas) and the Date header of every answer.
+   * `control.setClockOffset()` changes it at run time. @default 0
+   */
+  clockOffsetMs?: number;
   /**
    * When true, the previous refresh token stays valid until the new pair is first used (by a refresh or an API
    * call), as Invantive describes Exact; when false, it is old the moment the new pair is issued.
@@ -59,12 +95,20 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
-  /** Starts listening; resolves with the base URL (`http://127.0.0.1:<port>`). */
-  start(): Promise<{ baseUrl: string }>;
-  /** Stops listening, closes open connections and writes the state file, if any. */
+  /**
+   * Starts both listeners; resolves with the base URL (`http://127.0.0.1:<port>`) and the origins that serve
+   * login pages (the base URL's, then the B2C host's).
+   */
+  start(): Promise<{ baseUrl: string; loginOrigins: string[] }>;
+  /** Stops listening, closes open connections (held ones too) and writes the state file, if any. */
   stop(): Promise<void>;
   /** The base URL; throws before start(). */
   readonly baseUrl: string;
+  /**
+   * The origins on which the simulator serves login pages: the base URL's and the B2C host's (hybrid flow).
+   * A keeper must allow both to receive credentials. Throws before start().
+   */
+  readonly loginOrigins: string[];
   readonly state: SimulatorState;
   readonly clock: Clock;
   /** The same operations as the `/_sim/` control API, in-process. */
@@ -81,6 +125,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     clock,
     rules: options.rules ?? EXACT_RULES,
     loginVariant: options.loginVariant ?? 'legacy',
+    clockOffsetMs: checkedClockOffset(options.clockOffsetMs ?? 0),
     graceUntilActivated: options.graceUntilActivated ?? false,
     legacyTooEarly401: options.legacyTooEarly401 ?? false,
     tokenCallsPerDay,
@@ -90,8 +135,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const saver = options.stateFile === undefined ? undefined : new StateSaver(options.stateFile, () => state.durable());
   if (saver) state.onChange(() => saver.changed());
   let loaded = false;
-  let server: Server | undefined;
+  let servers: { start: Server; b2c: Server } | undefined;
   let baseUrl: string | undefined;
+  let loginOrigins: string[] | undefined;
 
   /** On the first start only: later starts of the same instance already hold the newest state. */
   async function loadStateFile(file: string): Promise<void> {
@@ -115,42 +161,53 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       if (baseUrl === undefined) throw new Error('the simulator is not started; call start() first');
       return baseUrl;
     },
+    get loginOrigins(): string[] {
+      if (loginOrigins === undefined) throw new Error('the simulator is not started; call start() first');
+      return [...loginOrigins];
+    },
     async start() {
-      if (server) throw new Error('the simulator is already started');
+      if (servers) throw new Error('the simulator is already started');
       if (options.stateFile !== undefined && saver) {
         await loadStateFile(options.stateFile);
         await saver.start();
       }
       const host = options.host ?? '127.0.0.1';
-      const listening = createSimulatorServer({ state, control, faults });
+      const ports: ListenerPorts = {};
+      const started = {
+        start: createSimulatorServer({ state, control, faults, listener: 'start', ports }),
+        b2c: createSimulatorServer({ state, control, faults, listener: 'b2c', ports }),
+      };
       try {
-        await new Promise<void>((resolve, reject) => {
-          listening.once('error', reject);
-          listening.listen(options.port ?? 0, host, () => resolve());
-        });
+        ports.start = await listen(started.start, options.port ?? 0, host);
+        ports.b2c = await listen(started.b2c, options.b2cPort ?? 0, host);
       } catch (error) {
+        await Promise.all([close(started.start), close(started.b2c)]).catch(() => undefined);
         await saver?.stop().catch(() => undefined);
         throw error;
       }
-      server = listening;
-      const { port } = listening.address() as AddressInfo;
-      baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-      return { baseUrl };
+      servers = started;
+      baseUrl = originOf(host, ports.start);
+      loginOrigins = [baseUrl, originOf(host, ports.b2c)];
+      return { baseUrl, loginOrigins: [...loginOrigins] };
     },
     async stop() {
-      const running = server;
+      const running = servers;
       if (!running) return;
-      server = undefined;
+      servers = undefined;
       baseUrl = undefined;
-      const closed = new Promise<void>((resolve, reject) =>
-        running.close((error) => (error ? reject(error) : resolve())),
-      );
-      running.closeAllConnections();
+      loginOrigins = undefined;
       try {
-        await closed;
+        await Promise.all([close(running.start), close(running.b2c)]);
       } finally {
         await saver?.stop();
       }
     },
   };
+}
+
+function checkedClockOffset(offsetMs: number): number {
+  if (!Number.isInteger(offsetMs) || Math.abs(offsetMs) > MAX_CLOCK_OFFSET_MS) {
+    throw new RangeError(`clockOffsetMs must be a whole number of milliseconds within ±1 year, got ${offsetMs}`);
+  }
+  return offsetMs;
 }

@@ -65,11 +65,13 @@ async function main(): Promise<void> {
   // Before anything is printed: whoever reads the banner may signal at once.
   stopOnSignals(simulator);
   // Start first: the state file is read at start, and may already hold the demo app and user.
-  const { baseUrl } = await simulator.start();
+  const { baseUrl, loginOrigins } = await simulator.start();
   const { app, user, reused } = demoAppAndUser(simulator);
   console.log(`Exact Online simulator listening on ${baseUrl}`);
   if (stateFile) console.log(`  state file:    ${stateFile}${reused ? ' (demo app and user reused)' : ''}`);
   console.log(`  control API:   ${baseUrl}/_sim/counters`);
+  // A worker in another process must allow both (CHAINKEEPER_SIMULATOR_ORIGINS) to log in on the hybrid flow.
+  console.log(`  login origins: ${loginOrigins.join(',')} (start host, B2C host)`);
   console.log(`  demo app:      client_id=${app.clientId} client_secret=${app.clientSecret}`);
   console.log(`                 redirect_uri=${app.redirectUri}`);
   console.log(`  demo user:     username=${user.username} password=${user.password} totp_secret=${user.totpSecret}`);

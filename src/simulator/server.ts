@@ -1,6 +1,8 @@
 /**
  * HTTP wiring: routes each request to the token endpoint, /Me, the control API or the login pages, reads
- * bodies, applies faults and writes answers. Decisions live in the endpoint modules.
+ * bodies, applies faults and writes answers. Decisions live in the endpoint modules. The B2C listener of the
+ * hybrid flow serves only the B2C login pages. Every answer carries a Date header from Exact's clock (the
+ * simulator clock plus its offset), never Node's real-time one, so a client can learn Exact's time from it.
  *
  * A client that disconnects before its answer (its timeout fired during a delay fault) is not an error of the
  * simulator: the request is dropped quietly and counted in `abandonedRequests`.
@@ -12,7 +14,9 @@ import { answerControlRequest } from './control-api';
 import type { SimulatorControl } from './control';
 import type { RequestRoute } from './counters';
 import { delayMsOf, faultAnswer, type FaultInjector, type FaultRoute, type FaultSituation } from './faults';
-import { handleLoginRoute } from './login';
+import { httpDate } from './http-date';
+import { type ListenerPorts, loginHostsFor } from './listeners';
+import { B2C_HOST_PATHS, handleLoginRoute } from './login';
 import { answerMeRequest } from './me-endpoint';
 import type { SimulatorState } from './state';
 import { answerTokenRequest } from './token-endpoint';
@@ -21,6 +25,10 @@ export interface ServerParts {
   state: SimulatorState;
   control: SimulatorControl;
   faults: FaultInjector;
+  /** Which listener this server is: the start host (base URL) or the hybrid flow's B2C host. @default 'start' */
+  listener?: 'start' | 'b2c';
+  /** The ports of both listeners, for pages that send the browser to the other one. @default one origin */
+  ports?: ListenerPorts;
 }
 
 const TOKEN_PATH = '/api/oauth2/token';
@@ -35,6 +43,7 @@ class BodyTooLargeError extends Error {
 
 export function createSimulatorServer(parts: ServerParts): Server {
   return createServer((req, res) => {
+    stampDate(parts, res);
     handle(parts, req, res).catch((error: unknown) => {
       // The request stream fails only when the client went away while we read it: nobody to answer.
       if (req.errored !== null && error === req.errored) abandon(parts, req, res);
@@ -56,9 +65,25 @@ function requestRouteOf(req: IncomingMessage): RequestRoute {
   return path.startsWith(CONTROL_PREFIX) ? 'control' : routeOf(path);
 }
 
+/**
+ * Exact's time in the Date header, instead of the one Node would add from the machine's clock. It is read
+ * when the headers go out (every path, `end()` without `writeHead()` too, passes writeHead), so an answer that
+ * changed the time, or waited for a delay fault, says the time it was sent.
+ */
+function stampDate(parts: ServerParts, res: ServerResponse): void {
+  res.sendDate = false;
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = (...args: unknown[]) => {
+    res.setHeader('Date', httpDate(parts.state.nowMs()));
+    return writeHead(...args);
+  };
+}
+
 async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = req.method ?? 'GET';
+  const listener = parts.listener ?? 'start';
+  if (listener === 'b2c' && !B2C_HOST_PATHS.has(url.pathname.toLowerCase())) return send(res, notFound());
   if (url.pathname.startsWith(CONTROL_PREFIX)) {
     const body = await readBody(req);
     const contentType = req.headers['content-type'];
@@ -77,9 +102,8 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   }
 
   if (route === 'auth') {
-    if (!(await handleLoginRoute(parts.state, req, res, url))) {
-      send(res, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Not found' });
-    }
+    const hosts = parts.ports === undefined ? undefined : loginHostsFor(req, listener, parts.ports);
+    if (!(await handleLoginRoute(parts.state, req, res, url, hosts))) send(res, notFound());
     return;
   }
 
@@ -125,6 +149,10 @@ async function waitUnlessClientLeaves(ms: number, res: ServerResponse): Promise<
 function abandon(parts: ServerParts, req: IncomingMessage, res: ServerResponse): void {
   parts.state.counters.abandoned({ atMs: parts.state.nowMs(), route: requestRouteOf(req) });
   res.destroy();
+}
+
+function notFound(): Answer {
+  return { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Not found' };
 }
 
 function methodNotAllowed(allowed: string): Answer {

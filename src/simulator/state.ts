@@ -10,13 +10,15 @@ import { ErrorBudget, FixedWindowQuota } from './limits';
 import { type DurableState, STATE_FILE_VERSION } from './state-file';
 import { mintAuthorizationCode, mintClientSecret, newGuid, TokenMint } from './token-format';
 import { checkTotpSecret, generateTotpSecret, TotpChecker } from './totp';
-import type { Clock, LoginState, SimApp, SimUser } from './types';
+import type { Clock, LoginState, LoginVariant, SimApp, SimUser } from './types';
 
 /** The switches that change how the simulator answers (see SimulatorOptions for their meaning). */
 export interface SimulatorSettings {
   clock: Clock;
   rules: Readonly<ExactRules>;
-  loginVariant: 'legacy' | 'b2c';
+  loginVariant: LoginVariant;
+  /** Exact's clock minus the simulator clock, in milliseconds. @default 0 */
+  clockOffsetMs?: number;
   graceUntilActivated: boolean;
   legacyTooEarly401: boolean;
   tokenCallsPerDay: number;
@@ -47,9 +49,12 @@ interface IssuedCode {
 const DEFAULT_DIVISION = 797636;
 
 export class SimulatorState implements LoginState {
+  /** The simulator clock (tests move it); Exact's time is this plus {@link clockOffsetMs}: see {@link nowMs}. */
   readonly clock: Clock;
   readonly rules: Readonly<ExactRules>;
-  readonly loginVariant: 'legacy' | 'b2c';
+  readonly loginVariant: LoginVariant;
+  /** How far Exact's clock is ahead of the simulator clock (negative: behind), in milliseconds. */
+  clockOffsetMs: number;
   readonly counters = new Counters();
   private readonly mint = new TokenMint();
   readonly chains = new ChainStore(this.mint, () => this.changed());
@@ -71,6 +76,7 @@ export class SimulatorState implements LoginState {
     this.clock = settings.clock;
     this.rules = settings.rules;
     this.loginVariant = settings.loginVariant;
+    this.clockOffsetMs = settings.clockOffsetMs ?? 0;
     const rules = settings.rules;
     const changed = (): void => this.changed();
     this.tokenQuota = new FixedWindowQuota(settings.tokenCallsPerDay, () => rules.dayS * 1000, changed);
@@ -142,8 +148,12 @@ export class SimulatorState implements LoginState {
     this.errorBudget.restore(saved.errorBudget);
   }
 
+  /**
+   * Exact's time, epoch milliseconds: the simulator clock plus the offset. Everything time-based follows it:
+   * TOTP, codes, logins, token rules, quotas, counters and the Date header.
+   */
   nowMs(): number {
-    return this.clock.nowMs();
+    return this.clock.nowMs() + this.clockOffsetMs;
   }
 
   addApp(input: NewApp): SimApp {
@@ -203,6 +213,10 @@ export class SimulatorState implements LoginState {
 
   recordLogin(userId: string | undefined, step: 'password' | 'totp', ok: boolean): void {
     this.counters.login({ atMs: this.nowMs(), userId, step, ok });
+  }
+
+  recordLoginFault(kind: string): void {
+    this.counters.fault({ atMs: this.nowMs(), route: 'auth', kind });
   }
 
   issueAuthorizationCode(input: { clientId: string; redirectUri: string; userId: string }): string {

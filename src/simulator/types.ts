@@ -33,12 +33,16 @@ export interface SimUser {
   division: number;
 }
 
+/** The login flows: see `LoginFlow` in login/site-style.ts. */
+export type LoginVariant = 'legacy' | 'b2c' | 'hybrid';
+
 /** What the login pages need from the shared state. */
 export interface LoginState {
-  readonly clock: Clock;
+  /** Exact's time (the simulator clock plus its offset), epoch milliseconds: expiry and lockout follow it. */
+  nowMs(): number;
   readonly rules: ExactRules;
-  /** Which login pages to render. */
-  readonly loginVariant: 'legacy' | 'b2c';
+  /** The login flow of a site whose style names none. */
+  readonly loginVariant: LoginVariant;
   findApp(clientId: string): SimApp | undefined;
   findUserByName(username: string): SimUser | undefined;
   /**
@@ -53,12 +57,26 @@ export interface LoginState {
    * redirect URI. Exchanging it starts a new chain for (app, user) and kills the previous one.
    */
   issueAuthorizationCode(input: { clientId: string; redirectUri: string; userId: string }): string;
+  /** Counts a login fault that fired (`kind` says which, after which submit). @default not counted */
+  recordLoginFault?(kind: string): void;
 }
 
-/** Serves a login route; resolves true when it handled the request, false when the path is not a login path. */
+/** Which listener a request came in on, and how the browser reaches the other one (hybrid flow). */
+export interface LoginHosts {
+  /** `start`: the simulator's base URL; `b2c`: its second listener, the B2C host of the hybrid flow. */
+  readonly here: 'start' | 'b2c';
+  /** The origin of a host as the browser reaches it (the request's host name, that listener's port). */
+  originOf(host: 'start' | 'b2c'): string;
+}
+
+/**
+ * Serves a login route; resolves true when it handled the request, false when the path is not a login path.
+ * Without `hosts` every page is served on one origin.
+ */
 export type LoginRouteHandler = (
   state: LoginState,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
+  hosts?: LoginHosts,
 ) => Promise<boolean>;

@@ -1,5 +1,5 @@
 import { VaultError } from './errors';
-import type { AuditEvent, ChainVersion, SealedCredentials, TokenWrite } from './vault';
+import type { AuditEvent, ChainVersion, ExactIdentity, SealedCredentials, TokenWrite } from './vault';
 
 /** The most audit lines one call returns, whatever was asked. */
 export const MAX_AUDIT_LIMIT = 1000;
@@ -78,4 +78,21 @@ function checkOptionalDate(value: unknown, field: string): void {
 
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+}
+
+/** Identities come from Exact's answers: bounded text, so a strange answer cannot bloat or break the journal. */
+export function checkIdentity(identity: ExactIdentity): void {
+  const text = (value: unknown, max: number): boolean =>
+    typeof value === 'string' && value !== '' && value.length <= max;
+  if (!text(identity.scope, 500) || !text(identity.userId, 100)) {
+    throw new VaultError('bad-input', 'An Exact identity needs a scope (at most 500 characters) and a user id (100).');
+  }
+  if (identity.userName !== undefined && !text(identity.userName, 200)) {
+    throw new VaultError('bad-input', 'The user name of an Exact identity must be text of at most 200 characters.');
+  }
+  if (identity.division !== undefined && !Number.isSafeInteger(identity.division)) {
+    throw new VaultError('bad-input', 'The division of an Exact identity must be a whole number.');
+  }
+  if (!isPositiveInteger(identity.chain)) throw new VaultError('bad-input', 'An Exact identity names its chain.');
+  checkDate(identity.recordedAt, 'recordedAt');
 }

@@ -1,6 +1,6 @@
 import { SealedBoxError, type TokenSealer } from '../crypto/seal';
 import { VaultError } from './errors';
-import type { ChainRecord, ChainVersion, TokenWrite } from './vault';
+import type { ChainRecord, ChainVersion, ExactIdentity, TokenWrite } from './vault';
 
 /** A token journal row as both databases keep it: tokens only as sealed boxes. */
 export interface JournalRow {
@@ -13,6 +13,31 @@ export interface JournalRow {
   accessTokenIssuedAt: Date | null;
   accessTokenExpiresAt: Date | null;
   updatedAt: Date;
+}
+
+/** The identity columns of a journal row as read (all null until `/Me` was recorded). */
+export interface IdentityColumns {
+  exactScope: string | null;
+  exactUserId: string | null;
+  exactUserName: string | null;
+  exactDivision: number | null;
+  identityChain: number | null;
+  identityAt: Date | null;
+}
+
+/** The recorded identity, when there is one. */
+export function identityOf(columns: IdentityColumns): ExactIdentity | undefined {
+  const { exactScope, exactUserId, identityChain, identityAt } = columns;
+  if (exactScope === null || exactUserId === null || identityChain === null || identityAt === null) return undefined;
+  const identity: ExactIdentity = {
+    scope: exactScope,
+    userId: exactUserId,
+    chain: Number(identityChain),
+    recordedAt: identityAt,
+  };
+  if (columns.exactUserName !== null) identity.userName = columns.exactUserName;
+  if (columns.exactDivision !== null) identity.division = Number(columns.exactDivision);
+  return identity;
 }
 
 /** Seals a new pair for storage; the plaintext tokens go no further than this function. */
@@ -42,12 +67,15 @@ export function writtenRecord(row: JournalRow, write: TokenWrite): ChainRecord {
   return toRecord(row, write.refreshToken, write.accessToken);
 }
 
-export function openJournalRow(sealer: TokenSealer, row: JournalRow): ChainRecord {
+export function openJournalRow(sealer: TokenSealer, row: JournalRow & Partial<IdentityColumns>): ChainRecord {
   try {
     const refreshToken = sealer.open({ keyId: row.keyId, box: row.refreshTokenBox });
     const accessToken =
       row.accessTokenBox === null ? undefined : sealer.open({ keyId: row.keyId, box: row.accessTokenBox });
-    return toRecord(row, refreshToken, accessToken);
+    const record = toRecord(row, refreshToken, accessToken);
+    const identity = row.exactScope === undefined ? undefined : identityOf(row as IdentityColumns);
+    if (identity) record.identity = identity;
+    return record;
   } catch (error) {
     if (!(error instanceof SealedBoxError)) throw error;
     throw new VaultError(

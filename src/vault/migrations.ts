@@ -72,6 +72,39 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at TIMESTAMPTZ NOT NULL
       );`,
   },
+  {
+    version: 2,
+    name: 'credentials: a login submit awaiting confirmation',
+    // Written before a password or TOTP code is submitted and cleared when the next page confirms it: a worker
+    // that dies in between leaves the mark, and no login uses the entry again until an admin says so.
+    sqlite: `
+      ALTER TABLE credentials ADD COLUMN submit_pending TEXT;
+      ALTER TABLE credentials ADD COLUMN submit_pending_at INTEGER;`,
+    postgres: `
+      ALTER TABLE credentials ADD COLUMN submit_pending TEXT;
+      ALTER TABLE credentials ADD COLUMN submit_pending_at TIMESTAMPTZ;`,
+  },
+  {
+    version: 3,
+    name: "token journal: the chain's Exact user and division",
+    // From /Me after each enrollment and recovery: one container per Exact user and app, found by the index.
+    sqlite: `
+      ALTER TABLE token_journal ADD COLUMN exact_scope TEXT;
+      ALTER TABLE token_journal ADD COLUMN exact_user_id TEXT;
+      ALTER TABLE token_journal ADD COLUMN exact_user_name TEXT;
+      ALTER TABLE token_journal ADD COLUMN exact_division INTEGER;
+      ALTER TABLE token_journal ADD COLUMN identity_chain INTEGER;
+      ALTER TABLE token_journal ADD COLUMN identity_at INTEGER;
+      CREATE INDEX token_journal_by_exact_user ON token_journal (exact_scope, exact_user_id);`,
+    postgres: `
+      ALTER TABLE token_journal ADD COLUMN exact_scope TEXT;
+      ALTER TABLE token_journal ADD COLUMN exact_user_id TEXT;
+      ALTER TABLE token_journal ADD COLUMN exact_user_name TEXT;
+      ALTER TABLE token_journal ADD COLUMN exact_division INTEGER;
+      ALTER TABLE token_journal ADD COLUMN identity_chain INTEGER;
+      ALTER TABLE token_journal ADD COLUMN identity_at TIMESTAMPTZ;
+      CREATE INDEX token_journal_by_exact_user ON token_journal (exact_scope, exact_user_id);`,
+  },
 ];
 
 const LATEST = Math.max(...MIGRATIONS.map((step) => step.version));

@@ -1,18 +1,30 @@
 import type { TokenSealer } from '../crypto/seal';
 import { loadPg, type PgPool } from './drivers';
-import { VaultError } from './errors';
+import { notWritable, VaultError } from './errors';
 import {
   checkAlias,
   checkAuditEvent,
   checkCredentials,
   checkDate,
+  checkIdentity,
   checkLimit,
   checkTokenWrite,
   checkVersion,
 } from './input-checks';
-import { openJournalRow, sealJournalRow, writtenRecord, type JournalRow } from './journal-rows';
+import { openJournalRow, sealJournalRow, writtenRecord, type IdentityColumns, type JournalRow } from './journal-rows';
 import { migratePostgres } from './migrations';
-import type { AuditEvent, AuditKind, ChainRecord, ChainVersion, SealedCredentials, TokenWrite, Vault } from './vault';
+import type {
+  AuditEvent,
+  AuditKind,
+  ChainRecord,
+  ChainVersion,
+  CredentialsEntry,
+  ExactIdentity,
+  IdentityClaim,
+  SealedCredentials,
+  TokenWrite,
+  Vault,
+} from './vault';
 
 export interface PostgresVaultOptions {
   /** `postgres://user[:password]@host:port/database`. */
@@ -38,7 +50,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const JOURNAL_COLUMNS = `alias, chain, generation, key_id AS "keyId", refresh_token_box AS "refreshTokenBox",
   access_token_box AS "accessTokenBox", access_token_issued_at AS "accessTokenIssuedAt",
-  access_token_expires_at AS "accessTokenExpiresAt", updated_at AS "updatedAt"`;
+  access_token_expires_at AS "accessTokenExpiresAt", updated_at AS "updatedAt",
+  exact_scope AS "exactScope", exact_user_id AS "exactUserId", exact_user_name AS "exactUserName",
+  exact_division AS "exactDivision", identity_chain AS "identityChain", identity_at AS "identityAt"`;
 
 /** The shared store for several workers on several hosts. Every write is a single guarded statement. */
 export class PostgresVault implements Vault {
@@ -92,6 +106,57 @@ export class PostgresVault implements Vault {
     return this.compareAndSet(sealJournalRow(this.sealer, alias, version, first, this.now()), expected, first);
   }
 
+  async recordIdentity(
+    alias: string,
+    identity: ExactIdentity,
+    passOver: readonly string[] = [],
+  ): Promise<IdentityClaim> {
+    checkAlias(alias);
+    checkIdentity(identity);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Workers recording the same user and app take turns, so two containers cannot both claim it.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('chainkeeper.identity:' || $1 || ' ' || $2))`, [
+        identity.scope,
+        identity.userId,
+      ]);
+      const { rows } = await client.query<{ alias: string }>(
+        `SELECT alias FROM token_journal
+         WHERE exact_scope = $1 AND exact_user_id = $2 AND alias <> $3 AND identity_chain = chain
+         ORDER BY identity_at, alias`,
+        [identity.scope, identity.userId, alias],
+      );
+      const holder = rows.find((row) => !passOver.includes(row.alias));
+      let claim: IdentityClaim;
+      if (holder) claim = { outcome: 'held', heldBy: holder.alias };
+      else {
+        const { rowCount } = await client.query(
+          `UPDATE token_journal SET exact_scope = $1, exact_user_id = $2, exact_user_name = $3, exact_division = $4,
+             identity_chain = $5, identity_at = $6
+           WHERE alias = $7 AND chain = $5`,
+          [
+            identity.scope,
+            identity.userId,
+            identity.userName ?? null,
+            identity.division ?? null,
+            identity.chain,
+            identity.recordedAt,
+            alias,
+          ],
+        );
+        claim = rowCount === 1 ? { outcome: 'recorded' } : { outcome: 'stale' };
+      }
+      await client.query('COMMIT');
+      return claim;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async appendAudit(alias: string, event: AuditEvent): Promise<void> {
     checkAlias(alias);
     checkAuditEvent(event);
@@ -123,12 +188,22 @@ export class PostgresVault implements Vault {
     });
   }
 
+  async probeWrite(alias: string): Promise<void> {
+    checkAlias(alias);
+    try {
+      await this.pool.query('UPDATE token_journal SET updated_at = updated_at WHERE alias = $1', [alias]);
+    } catch (error) {
+      throw notWritable(error);
+    }
+  }
+
   async putCredentials(credentials: SealedCredentials): Promise<void> {
     checkCredentials(credentials);
     await this.pool.query(
       `INSERT INTO credentials (alias, sealed_box, key_id, entered_at, expires_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (alias) DO UPDATE SET sealed_box = excluded.sealed_box, key_id = excluded.key_id,
-         entered_at = excluded.entered_at, expires_at = excluded.expires_at`,
+         entered_at = excluded.entered_at, expires_at = excluded.expires_at,
+         submit_pending = NULL, submit_pending_at = NULL`,
       [credentials.alias, credentials.sealedBox, credentials.keyId, credentials.enteredAt, credentials.expiresAt],
     );
   }
@@ -136,13 +211,41 @@ export class PostgresVault implements Vault {
   async getCredentials(alias: string, now: Date): Promise<SealedCredentials | undefined> {
     checkAlias(alias);
     checkDate(now, 'now');
-    const { rows } = await this.pool.query<Omit<SealedCredentials, 'alias'>>(
-      `SELECT sealed_box AS "sealedBox", key_id AS "keyId", entered_at AS "enteredAt", expires_at AS "expiresAt"
+    const { rows } = await this.pool.query<
+      Omit<SealedCredentials, 'alias' | 'submitPending'> & {
+        submitPending: string | null;
+        submitPendingAt: Date | null;
+      }
+    >(
+      `SELECT sealed_box AS "sealedBox", key_id AS "keyId", entered_at AS "enteredAt", expires_at AS "expiresAt",
+         submit_pending AS "submitPending", submit_pending_at AS "submitPendingAt"
        FROM credentials WHERE alias = $1 AND expires_at > $2`,
       [alias, now],
     );
     const row = rows[0];
-    return row === undefined ? undefined : { alias, ...row };
+    if (row === undefined) return undefined;
+    const { submitPending, submitPendingAt, ...rest } = row;
+    const credentials: SealedCredentials = { alias, ...rest };
+    if (submitPending !== null) credentials.submitPending = { step: submitPending, at: submitPendingAt ?? new Date(0) };
+    return credentials;
+  }
+
+  async markSubmitPending(entry: CredentialsEntry, step: string, at: Date): Promise<boolean> {
+    checkAlias(entry.alias);
+    checkDate(at, 'at');
+    const { rowCount } = await this.pool.query(
+      'UPDATE credentials SET submit_pending = $1, submit_pending_at = $2 WHERE alias = $3 AND entered_at = $4',
+      [step, at, entry.alias, entry.enteredAt],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async clearSubmitPending(entry: CredentialsEntry): Promise<void> {
+    checkAlias(entry.alias);
+    await this.pool.query(
+      'UPDATE credentials SET submit_pending = NULL, submit_pending_at = NULL WHERE alias = $1 AND entered_at = $2',
+      [entry.alias, entry.enteredAt],
+    );
   }
 
   async deleteCredentials(alias: string): Promise<boolean> {
@@ -198,7 +301,7 @@ export class PostgresVault implements Vault {
   }
 
   private async readRecord(alias: string): Promise<ChainRecord | undefined> {
-    const { rows } = await this.pool.query<JournalRow>(
+    const { rows } = await this.pool.query<JournalRow & IdentityColumns>(
       `SELECT ${JOURNAL_COLUMNS} FROM token_journal WHERE alias = $1`,
       [alias],
     );

@@ -7,13 +7,26 @@ import {
   checkAuditEvent,
   checkCredentials,
   checkDate,
+  checkIdentity,
   checkLimit,
   checkTokenWrite,
   checkVersion,
 } from './input-checks';
+import { notWritable } from './errors';
 import { openJournalRow, sealJournalRow, writtenRecord, type JournalRow } from './journal-rows';
 import { migrateSqlite } from './migrations';
-import type { AuditEvent, AuditKind, ChainRecord, ChainVersion, SealedCredentials, TokenWrite, Vault } from './vault';
+import type {
+  AuditEvent,
+  AuditKind,
+  ChainRecord,
+  ChainVersion,
+  CredentialsEntry,
+  ExactIdentity,
+  IdentityClaim,
+  SealedCredentials,
+  TokenWrite,
+  Vault,
+} from './vault';
 
 export const DEFAULT_SQLITE_PATH = 'data/chainkeeper.db';
 
@@ -40,6 +53,12 @@ interface StoredJournalRow {
   accessTokenIssuedAt: number | null;
   accessTokenExpiresAt: number | null;
   updatedAt: number;
+  exactScope: string | null;
+  exactUserId: string | null;
+  exactUserName: string | null;
+  exactDivision: number | null;
+  identityChain: number | null;
+  identityAt: number | null;
 }
 
 /** The embedded store: one SQLite file in WAL mode, safe for several processes on one host. */
@@ -93,6 +112,40 @@ export class SqliteVault implements Vault {
     });
   }
 
+  recordIdentity(alias: string, identity: ExactIdentity, passOver: readonly string[] = []): Promise<IdentityClaim> {
+    return run(() => {
+      checkAlias(alias);
+      checkIdentity(identity);
+      // One transaction holding the write lock: two workers recording the same user cannot both win.
+      return this.db
+        .transaction((): IdentityClaim => {
+          const holders = this.statement(
+            `SELECT alias FROM token_journal
+             WHERE exact_scope = ? AND exact_user_id = ? AND alias <> ? AND identity_chain = chain
+             ORDER BY identity_at, alias`,
+          ).all(identity.scope, identity.userId, alias) as { alias: string }[];
+          const holder = holders.find((row) => !passOver.includes(row.alias));
+          if (holder) return { outcome: 'held', heldBy: holder.alias };
+          const changes = this.statement(
+            `UPDATE token_journal SET exact_scope = ?, exact_user_id = ?, exact_user_name = ?, exact_division = ?,
+               identity_chain = ?, identity_at = ?
+             WHERE alias = ? AND chain = ?`,
+          ).run(
+            identity.scope,
+            identity.userId,
+            identity.userName ?? null,
+            identity.division ?? null,
+            identity.chain,
+            identity.recordedAt.getTime(),
+            alias,
+            identity.chain,
+          ).changes;
+          return changes === 1 ? { outcome: 'recorded' } : { outcome: 'stale' };
+        })
+        .immediate();
+    });
+  }
+
   appendAudit(alias: string, event: AuditEvent): Promise<void> {
     return run(() => {
       checkAlias(alias);
@@ -126,13 +179,25 @@ export class SqliteVault implements Vault {
     });
   }
 
+  probeWrite(alias: string): Promise<void> {
+    return run(() => {
+      checkAlias(alias);
+      try {
+        this.statement('UPDATE token_journal SET updated_at = updated_at WHERE alias = ?').run(alias);
+      } catch (error) {
+        throw notWritable(error);
+      }
+    });
+  }
+
   putCredentials(credentials: SealedCredentials): Promise<void> {
     return run(() => {
       checkCredentials(credentials);
       this.statement(
         `INSERT INTO credentials (alias, sealed_box, key_id, entered_at, expires_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (alias) DO UPDATE SET sealed_box = excluded.sealed_box, key_id = excluded.key_id,
-           entered_at = excluded.entered_at, expires_at = excluded.expires_at`,
+           entered_at = excluded.entered_at, expires_at = excluded.expires_at,
+           submit_pending = NULL, submit_pending_at = NULL`,
       ).run(
         credentials.alias,
         credentials.sealedBox,
@@ -148,19 +213,51 @@ export class SqliteVault implements Vault {
       checkAlias(alias);
       checkDate(now, 'now');
       const row = this.statement(
-        `SELECT sealed_box AS sealedBox, key_id AS keyId, entered_at AS enteredAt, expires_at AS expiresAt
+        `SELECT sealed_box AS sealedBox, key_id AS keyId, entered_at AS enteredAt, expires_at AS expiresAt,
+           submit_pending AS submitPending, submit_pending_at AS submitPendingAt
          FROM credentials WHERE alias = ? AND expires_at > ?`,
       ).get(alias, now.getTime()) as
-        { sealedBox: string; keyId: string; enteredAt: number; expiresAt: number } | undefined;
-      return row === undefined
-        ? undefined
-        : {
-            alias,
-            sealedBox: row.sealedBox,
-            keyId: row.keyId,
-            enteredAt: new Date(row.enteredAt),
-            expiresAt: new Date(row.expiresAt),
-          };
+        | {
+            sealedBox: string;
+            keyId: string;
+            enteredAt: number;
+            expiresAt: number;
+            submitPending: string | null;
+            submitPendingAt: number | null;
+          }
+        | undefined;
+      if (row === undefined) return undefined;
+      const credentials: SealedCredentials = {
+        alias,
+        sealedBox: row.sealedBox,
+        keyId: row.keyId,
+        enteredAt: new Date(row.enteredAt),
+        expiresAt: new Date(row.expiresAt),
+      };
+      if (row.submitPending !== null) {
+        credentials.submitPending = { step: row.submitPending, at: new Date(row.submitPendingAt ?? 0) };
+      }
+      return credentials;
+    });
+  }
+
+  markSubmitPending(entry: CredentialsEntry, step: string, at: Date): Promise<boolean> {
+    return run(() => {
+      checkAlias(entry.alias);
+      checkDate(at, 'at');
+      const result = this.statement(
+        'UPDATE credentials SET submit_pending = ?, submit_pending_at = ? WHERE alias = ? AND entered_at = ?',
+      ).run(step, at.getTime(), entry.alias, entry.enteredAt.getTime());
+      return result.changes > 0;
+    });
+  }
+
+  clearSubmitPending(entry: CredentialsEntry): Promise<void> {
+    return run(() => {
+      checkAlias(entry.alias);
+      this.statement(
+        'UPDATE credentials SET submit_pending = NULL, submit_pending_at = NULL WHERE alias = ? AND entered_at = ?',
+      ).run(entry.alias, entry.enteredAt.getTime());
     });
   }
 
@@ -215,7 +312,9 @@ export class SqliteVault implements Vault {
     const stored = this.statement(
       `SELECT alias, chain, generation, key_id AS keyId, refresh_token_box AS refreshTokenBox,
          access_token_box AS accessTokenBox, access_token_issued_at AS accessTokenIssuedAt,
-         access_token_expires_at AS accessTokenExpiresAt, updated_at AS updatedAt
+         access_token_expires_at AS accessTokenExpiresAt, updated_at AS updatedAt,
+         exact_scope AS exactScope, exact_user_id AS exactUserId, exact_user_name AS exactUserName,
+         exact_division AS exactDivision, identity_chain AS identityChain, identity_at AS identityAt
        FROM token_journal WHERE alias = ?`,
     ).get(alias) as StoredJournalRow | undefined;
     if (stored === undefined) return undefined;
@@ -224,6 +323,7 @@ export class SqliteVault implements Vault {
       accessTokenIssuedAt: stored.accessTokenIssuedAt === null ? null : new Date(stored.accessTokenIssuedAt),
       accessTokenExpiresAt: stored.accessTokenExpiresAt === null ? null : new Date(stored.accessTokenExpiresAt),
       updatedAt: new Date(stored.updatedAt),
+      identityAt: stored.identityAt === null ? null : new Date(stored.identityAt),
     });
   }
 

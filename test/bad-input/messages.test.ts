@@ -22,9 +22,12 @@ const BAD_RENEWALS: [string, unknown][] = [
   ['an unknown field', { token: 'x'.repeat(40) }],
   ['an extra field', { code: 'x'.repeat(40), note: 'hi' }],
   ['a number as code', { code: 1234567890123456 }],
+  ['a refresh token in plaintext', { refreshToken: 'x'.repeat(40) }],
   ['a huge refresh token', { refreshToken: HUGE }],
-  ['a refresh token with a line break', { refreshToken: `${'x'.repeat(30)}\n${'y'.repeat(30)}` }],
-  ['a JWT as refresh token', { refreshToken: 'aaaaaaaaaa.bbbbbbbbbbbb.cccccccccc' }],
+  ['a huge sealed refresh token', { sealedRefreshToken: HUGE, keyId: '0123456789abcdef' }],
+  ['a sealed refresh token that is not base64', { sealedRefreshToken: '!'.repeat(100), keyId: '0123456789abcdef' }],
+  ['a sealed refresh token without key id', { sealedRefreshToken: 'A'.repeat(100) }],
+  ['a sealed refresh token with a bad key id', { sealedRefreshToken: 'A'.repeat(100), keyId: 'key-1' }],
 ];
 
 const BAD_CREDENTIALS: [string, unknown][] = [

@@ -73,6 +73,7 @@ async function startSimulator(variant: 'legacy' | 'b2c', clock?: Clock): Promise
     authorizationUrl,
     redirectUri,
     credentials: { username: USERNAME, password: PASSWORD, totpSecret: TOTP_SECRET },
+    allowedOrigins: [baseUrl],
     profile: variant === 'legacy' ? 'legacyExact' : 'b2c',
     screenshotDir,
     ...overrides,

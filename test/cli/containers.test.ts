@@ -136,9 +136,17 @@ describe('chainkeeper against running containers', () => {
     const expiresAt = (await status()).credentials!.expiresAt;
     expect(Math.abs(Date.parse(rows[0]!.credentialsExpireAt!) - Date.parse(expiresAt))).toBeLessThan(1000);
 
+    // The Exact user and division, from the container's memo (never a secret).
+    const user = (await status()).exactUser!;
+    expect(rows[0]).toMatchObject({ exactUser: `${user.userName}, division ${user.division}` });
+
     const table = await cli(['list', '--status', 'healthy', '--query', ours()]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`│ ${alias}\\s+│ healthy\\s+│ ${rows[0]!.credentialsExpireAt}`));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `│ ${alias}\\s+│ healthy\\s+│ ${user.userName}, division ${user.division}\\s+│ ${rows[0]!.credentialsExpireAt}`,
+      ),
+    );
     expect(table.stdout).toMatch(/\n1 container\n$/);
 
     const none = await cli(['list', '--status', 'retrying', '--query', ours()]);
@@ -202,6 +210,8 @@ describe('chainkeeper against running containers', () => {
     expect(readable.stdout).toMatch(new RegExp(`^${alias}: healthy\\n`));
     expect(readable.stdout).toMatch(/\n {2}credentials {2}stored until \S+Z \(in 30 days\)\n/);
     expect(readable.stdout).toMatch(/\n {2}access token valid until \S+Z \(in \d+ (s|min)\)\n/);
+    const user = (await status()).exactUser!;
+    expect(readable.stdout).toContain(`\n  exact user   ${user.userName}, division ${user.division}\n`);
     const json = JSON.parse((await cli(['status', alias, '--json'])).stdout) as ContainerStatus;
     expect(json).toMatchObject({ alias, status: 'healthy', chain: expect.any(Number) as number });
   });

@@ -1,7 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  loadConsumerKeys,
+  loadConsumerPublicKey,
+  openAccessToken,
+  sealAccessToken,
+} from '../../src/crypto/consumer-keys';
 import { loadHistoryKeys } from '../../src/crypto/history-keys';
 import { keyIdOf, loadOrgKeys } from '../../src/crypto/keys';
 import { runCli } from './run-cli';
@@ -13,6 +19,8 @@ interface Created {
   orgKeyId: string;
   publicKey: string;
   historyKeyId: string;
+  consumerKeyId: string;
+  consumerKeyDir: string;
 }
 
 describe('chainkeeper keys', () => {
@@ -36,11 +44,16 @@ describe('chainkeeper keys', () => {
     expect((await readdir(dir)).sort()).toEqual(
       [
         'current',
+        `consumer-${created.consumerKeyId}.key`,
+        `consumer-${created.consumerKeyId}.pub`,
         `history-${created.historyKeyId}.key`,
         `org-${created.orgKeyId}.key`,
         `org-${created.orgKeyId}.pub`,
       ].sort(),
     );
+    expect(created.consumerKeyDir).toBe(dir);
+    expect(await mode(join(dir, `consumer-${created.consumerKeyId}.key`))).toBe('600');
+    expect(await mode(join(dir, `consumer-${created.consumerKeyId}.pub`))).toBe('644');
     expect(await mode(dir)).toBe('700');
     expect(await mode(join(dir, `org-${created.orgKeyId}.key`))).toBe('600');
     expect(await mode(join(dir, `org-${created.orgKeyId}.pub`))).toBe('644');
@@ -129,6 +142,62 @@ describe('chainkeeper keys', () => {
     };
     expect(json.orgKeys.filter((key) => key.current).map((key) => key.keyId)).toEqual([ring.current.keyId]);
     expect(json.historyKeys.filter((key) => key.current).map((key) => key.id)).toEqual([history.currentKeyId]);
+  });
+
+  it('init --consumer-dir puts the consumer private key in a directory of its own, which a consumer needs alone', async () => {
+    const dir = join(root, 'split', 'worker');
+    const consumerDir = join(root, 'split', 'consumer');
+    const result = await runCli(['keys', 'init', '--dir', dir, '--consumer-dir', consumerDir, '--json']);
+    expect(result.code).toBe(0);
+    const created = JSON.parse(result.stdout) as Created;
+    const id = created.consumerKeyId;
+    // The worker's directory has the public half only; the consumer's holds nothing but the consumer pair.
+    expect((await readdir(dir)).filter((name) => name.startsWith('consumer-'))).toEqual([`consumer-${id}.pub`]);
+    expect((await readdir(consumerDir)).sort()).toEqual([`consumer-${id}.key`, `consumer-${id}.pub`]);
+    expect(await mode(consumerDir)).toBe('700');
+    expect(await mode(join(consumerDir, `consumer-${id}.key`))).toBe('600');
+
+    const workerKey = await loadConsumerPublicKey(dir);
+    expect(workerKey.keyId).toBe(id);
+    // A consumer host with just the private key file opens what the worker sealed.
+    const consumerHost = join(root, 'split', 'host');
+    await mkdir(consumerHost, { mode: 0o700 });
+    await copyFile(join(consumerDir, `consumer-${id}.key`), join(consumerHost, `consumer-${id}.key`));
+    await chmod(join(consumerHost, `consumer-${id}.key`), 0o600);
+    const sealed = sealAccessToken(workerKey, 'a-live-access-token-for-a-test');
+    expect(openAccessToken(await loadConsumerKeys(consumerHost), sealed)).toBe('a-live-access-token-for-a-test');
+    expect(openAccessToken(await loadConsumerKeys(join(consumerHost, `consumer-${id}.key`)), sealed)).toBe(
+      'a-live-access-token-for-a-test',
+    );
+    await expect(loadConsumerKeys(dir)).rejects.toThrow(/holds only consumer public keys/);
+  });
+
+  it('init adds a consumer key pair to a key directory made before consumer keys, and touches nothing else', async () => {
+    const dir = join(root, 'upgrade');
+    const first = JSON.parse((await runCli(['keys', 'init', '--dir', dir, '--json'])).stdout) as Created;
+    for (const name of await readdir(dir)) if (name.startsWith('consumer-')) await unlink(join(dir, name));
+    const before = (await readdir(dir)).sort();
+
+    const result = await runCli(['keys', 'init', '--dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/added the consumer key pair/);
+    const consumer = await loadConsumerPublicKey(dir);
+    expect(consumer.keyId).not.toBe(first.consumerKeyId);
+    expect((await readdir(dir)).filter((name) => !name.startsWith('consumer-')).sort()).toEqual(before);
+    expect((await loadOrgKeys(dir)).current.keyId).toBe(first.orgKeyId);
+    // Now complete: a third init refuses.
+    expect((await runCli(['keys', 'init', '--dir', dir])).code).toBe(1);
+  });
+
+  it('show lists the consumer keys and whether this directory holds their private half', async () => {
+    const dir = join(root, 'show-consumer');
+    const created = JSON.parse((await runCli(['keys', 'init', '--dir', dir, '--json'])).stdout) as Created;
+    const shown = await runCli(['keys', 'show', '--dir', dir]);
+    expect(shown.stdout).toContain(`* ${created.consumerKeyId}  with private key`);
+    const json = JSON.parse((await runCli(['keys', 'show', '--dir', dir, '--json'])).stdout) as {
+      consumerKeys: { keyId: string; current: boolean; privateKey: boolean }[];
+    };
+    expect(json.consumerKeys).toEqual([{ keyId: created.consumerKeyId, current: true, privateKey: true }]);
   });
 
   it('answers an unknown subcommand with a usage error, exit 2', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appsFromEnv, ConfigError, loadEnv } from '../../src/config/env';
+import { appsFromEnv, codecOidcFromEnv, ConfigError, consumerKeyPath, loadEnv } from '../../src/config/env';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -49,11 +49,31 @@ describe('configuration from the environment', () => {
       /at least 16/,
     ],
     ['an HTTP timeout of 5 ms', { EXACT_HTTP_TIMEOUT_MS: '5' }, /EXACT_HTTP_TIMEOUT_MS: must be at least 100 ms/],
+    [
+      'an HTTP timeout that outlives the refresh activity',
+      { EXACT_HTTP_TIMEOUT_MS: '60000' },
+      /EXACT_HTTP_TIMEOUT_MS: must be at most 25000 ms: a call to Exact must end inside the 60 s refresh activity/,
+    ],
     ['a workflow cache of 1', { CHAINKEEPER_WORKFLOW_CACHE_SIZE: '1' }, /CHAINKEEPER_WORKFLOW_CACHE_SIZE: must be at/],
     [
       'a workflow cache of "lots"',
       { CHAINKEEPER_WORKFLOW_CACHE_SIZE: 'lots' },
       /CHAINKEEPER_WORKFLOW_CACHE_SIZE: .*number/i,
+    ],
+    [
+      'a codec bearer token shorter than 32 characters',
+      { CHAINKEEPER_CODEC_TOKEN: 'short-codec-token' },
+      /CHAINKEEPER_CODEC_TOKEN: must be at least 32 characters/,
+    ],
+    [
+      'half an OIDC setting of the codec server',
+      { CHAINKEEPER_CODEC_OIDC_JWKS_URL: 'https://idp.example/jwks', CHAINKEEPER_CODEC_OIDC_ISSUER: 'https://idp' },
+      /set CHAINKEEPER_CODEC_OIDC_JWKS_URL, CHAINKEEPER_CODEC_OIDC_ISSUER and CHAINKEEPER_CODEC_OIDC_AUDIENCE together/,
+    ],
+    [
+      'a JWKS URL that is no URL',
+      { CHAINKEEPER_CODEC_OIDC_JWKS_URL: 'idp/jwks' },
+      /CHAINKEEPER_CODEC_OIDC_JWKS_URL: must be the http\(s\) URL/,
     ],
   ];
   for (const [what, env, message] of bad) {
@@ -62,6 +82,27 @@ describe('configuration from the environment', () => {
       expect(found.join('\n')).toMatch(message);
     });
   }
+
+  it('never echoes a codec bearer token it refuses, and takes a long one and a complete OIDC setting', () => {
+    expect(problems({ CHAINKEEPER_CODEC_TOKEN: 'short-codec-token' }).join('\n')).not.toContain('short-codec-token');
+    const env = loadEnv({
+      CHAINKEEPER_CODEC_TOKEN: 'x'.repeat(32),
+      CHAINKEEPER_CODEC_OIDC_JWKS_URL: 'https://idp.example/jwks',
+      CHAINKEEPER_CODEC_OIDC_ISSUER: 'https://idp.example',
+      CHAINKEEPER_CODEC_OIDC_AUDIENCE: 'temporal-ui',
+    });
+    expect(codecOidcFromEnv(env)).toEqual({
+      jwksUrl: 'https://idp.example/jwks',
+      issuer: 'https://idp.example',
+      audience: 'temporal-ui',
+    });
+    expect(codecOidcFromEnv(loadEnv({}))).toBeUndefined();
+  });
+
+  it('finds the consumer key at CHAINKEEPER_CONSUMER_KEY_PATH, else in the key directory', () => {
+    expect(consumerKeyPath(loadEnv({ CHAINKEEPER_KEYS_DIR: '/keys' }))).toBe('/keys');
+    expect(consumerKeyPath(loadEnv({ CHAINKEEPER_KEYS_DIR: '/keys', CHAINKEEPER_CONSUMER_KEY_PATH: '/c' }))).toBe('/c');
+  });
 
   it('reports every mistake at once, and never echoes a secret', () => {
     const found = problems({

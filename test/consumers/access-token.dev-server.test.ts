@@ -1,6 +1,7 @@
 import '../support/quiet-runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ContainerNotFoundError, getAccessToken, maxMinValidityS, NoAccessTokenError } from '../../src/consumers';
+import { openAccessToken } from '../../src/crypto/consumer-keys';
 import { scaleRules } from '../../src/exact/rules';
 import { accessTokenQuery, pauseSignal, statusQuery } from '../../workflows/container/messages';
 import { createDevServerHarness, type ContainerHandle, type DevServerHarness } from '../support/dev-server-harness';
@@ -36,7 +37,7 @@ describe('getAccessToken against a real container (compressed time)', () => {
   it('waits for the rule, asks for refreshNow and returns the next generation, which /Me accepts', async () => {
     const alias = harness.uniqueAlias('report');
     // Without refreshNow this container would not refresh for ten minutes.
-    const { handle } = await harness.enroll(alias, { rules, refreshIntervalMs: 600_000 });
+    const { handle } = await harness.enroll(alias, { refreshIntervalMs: 600_000 });
     const minValidityS = 10;
     const first = await handle.query(accessTokenQuery);
     // Until the current token has less than 10 s left, it is the answer; from then a new one must come.
@@ -45,10 +46,16 @@ describe('getAccessToken against a real container (compressed time)', () => {
       (leftMs) => leftMs < (minValidityS - 0.5) * 1000,
     );
 
-    const token = await getAccessToken(harness.client, alias, { rules, minValidityS, timeoutMs: 30_000, pollMs: 200 });
+    const token = await getAccessToken(harness.client, alias, {
+      rules,
+      minValidityS,
+      timeoutMs: 30_000,
+      pollMs: 200,
+      consumerKeys: harness.consumerKeys,
+    });
 
     expect(token.validForS).toBeGreaterThanOrEqual(minValidityS);
-    expect(token.accessToken).not.toBe(first.accessToken);
+    expect(token.accessToken).not.toBe(openAccessToken(harness.consumerKeys, first.sealedAccessToken));
     const now = await handle.query(accessTokenQuery);
     expect(now.generation).toBe(first.generation + 1);
     expect(Date.parse(now.issuedAt)).toBeGreaterThanOrEqual(
@@ -63,20 +70,29 @@ describe('getAccessToken against a real container (compressed time)', () => {
 
   it('returns the current token without a signal when it is valid for long enough', async () => {
     const alias = harness.uniqueAlias('fresh');
-    const { handle } = await harness.enroll(alias, { rules, refreshIntervalMs: 600_000 });
-    const token = await getAccessToken(harness.client, alias, { rules, minValidityS: 1 });
-    expect(token.accessToken).toBe((await handle.query(accessTokenQuery)).accessToken);
+    const { handle } = await harness.enroll(alias, { refreshIntervalMs: 600_000 });
+    const token = await getAccessToken(harness.client, alias, {
+      rules,
+      minValidityS: 1,
+      consumerKeys: harness.consumerKeys,
+    });
+    const answer = await handle.query(accessTokenQuery);
+    // The query answers a box sealed to the consumer key; only its holder reads the token.
+    expect(JSON.stringify(answer)).not.toContain(token.accessToken);
+    expect(openAccessToken(harness.consumerKeys, answer.sealedAccessToken)).toBe(token.accessToken);
     expect(await signalNames(handle)).toEqual([]);
   });
 
   it("refuses with the container's own reason when it was never enrolled", async () => {
     const alias = harness.uniqueAlias('never-enrolled');
-    const handle = await harness.startContainer(alias, { rules });
+    const handle = await harness.startContainer(alias);
     await until(
       () => handle.query(statusQuery),
       (status) => status.status === 'needs-reauth',
     );
-    const error = await getAccessToken(harness.client, alias, { rules }).catch((e: unknown) => e);
+    const error = await getAccessToken(harness.client, alias, { rules, consumerKeys: harness.consumerKeys }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(NoAccessTokenError);
     expect((error as NoAccessTokenError).reauthReason).toMatch(/not enrolled yet/);
     expect((error as Error).message).toMatch(/not enrolled yet/);
@@ -84,17 +100,21 @@ describe('getAccessToken against a real container (compressed time)', () => {
 
   it('refuses at once when a paused container cannot give a token valid for long enough', async () => {
     const alias = harness.uniqueAlias('paused');
-    const { handle } = await harness.enroll(alias, { rules });
+    const { handle } = await harness.enroll(alias);
     await handle.signal(pauseSignal, 'test');
-    const error = await getAccessToken(harness.client, alias, { rules, minValidityS: maxMinValidityS(rules) }).catch(
-      (e: unknown) => e,
-    );
+    const error = await getAccessToken(harness.client, alias, {
+      rules,
+      minValidityS: maxMinValidityS(rules),
+      consumerKeys: harness.consumerKeys,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoAccessTokenError);
     expect((error as NoAccessTokenError).status).toBe('paused');
   });
 
   it('says no container runs under an unknown alias', async () => {
-    const error = await getAccessToken(harness.client, harness.uniqueAlias('unknown')).catch((e: unknown) => e);
+    const error = await getAccessToken(harness.client, harness.uniqueAlias('unknown'), {
+      consumerKeys: harness.consumerKeys,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContainerNotFoundError);
   });
 });

@@ -5,15 +5,21 @@ import {
   getAccessToken,
   InvalidTokenRequestError,
   NoAccessTokenError,
+  SealedTokenError,
   TokenTimeoutError,
   type AccessTokenOptions,
 } from '../../src/consumers';
+import { generateConsumerKeyPair, sealAccessToken } from '../../src/crypto/consumer-keys';
+import type { OrgKeyRing } from '../../src/crypto/keys';
 import type { AccessTokenAnswer, ChainStatus, ContainerStatus } from '../../workflows/container/types';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const S = 1000;
 /** Exact's 570 s rule plus the workflow's 2 s margin. */
 const NEXT_ALLOWED_S = 572;
+/** The consumer's key pair: the container answers tokens sealed to it. */
+const consumer = generateConsumerKeyPair();
+const consumerKeys: OrgKeyRing = { current: consumer, keys: [consumer] };
 
 /**
  * A container as the consumer sees it through queries and signals, on a fake clock: `refreshNow` yields a new
@@ -28,6 +34,8 @@ class FakeContainer {
   stuck = false;
   signalsAtMs: number[] = [];
   queries = 0;
+  /** Every accessToken answer as it would travel (JSON). */
+  answers: string[] = [];
   private refreshAtMs: number | undefined;
 
   constructor(issuedAgoS: number | undefined) {
@@ -56,12 +64,13 @@ class FakeContainer {
         return Promise.reject(new QueryNotRegisteredError('container acme has no access token', 3));
       }
       const answer: AccessTokenAnswer = {
-        accessToken: this.token(),
+        sealedAccessToken: sealAccessToken(consumer, this.token()),
         issuedAt: new Date(this.issuedAtMs).toISOString(),
         expiresAt: new Date(this.issuedAtMs + 600 * S).toISOString(),
         chain: 1,
         generation: this.generation,
       };
+      this.answers.push(JSON.stringify(answer));
       return Promise.resolve(answer);
     },
     signal: (definition: { name: string }): Promise<void> => {
@@ -106,6 +115,7 @@ class FakeContainer {
 
   options(extra: AccessTokenOptions = {}): AccessTokenOptions {
     return {
+      consumerKeys,
       now: () => this.nowMs,
       sleep: (ms) => {
         expect(ms).toBeGreaterThan(0);
@@ -136,6 +146,30 @@ describe('getAccessToken', () => {
       validForS: 500,
     });
     expect(container.signalsAtMs).toEqual([]);
+  });
+
+  it('opens the sealed answer with the consumer key: the query answer itself never holds the token', async () => {
+    const container = new FakeContainer(100);
+    const token = await getAccessToken(container.client(), 'acme', container.options());
+    expect(token.accessToken).toBe('secret-access-token-gen-7');
+    expect(container.answers).toHaveLength(1);
+    expect(container.answers[0]).not.toContain('secret-access-token');
+  });
+
+  it("refuses, naming the key and never the token, when this consumer holds another consumer's key", async () => {
+    const container = new FakeContainer(100);
+    const other = generateConsumerKeyPair();
+    const error = await failure(
+      getAccessToken(
+        container.client(),
+        'acme',
+        container.options({ consumerKeys: { current: other, keys: [other] } }),
+      ),
+    );
+    expect(error).toBeInstanceOf(SealedTokenError);
+    expect(error.message).toContain(consumer.keyId);
+    expect(error.message).toContain('CHAINKEEPER_CONSUMER_KEY_PATH');
+    expect(error.message).not.toContain('secret-access-token');
   });
 
   it("waits until Exact's 570 s rule (plus 2 s) allows a new token before it signals refreshNow", async () => {
@@ -231,7 +265,7 @@ describe('getAccessToken', () => {
       },
       withDeadline: (_deadline: number, run: () => Promise<unknown>) => run(),
     } as unknown as Client;
-    const error = await failure(getAccessToken(fake, 'acme'));
+    const error = await failure(getAccessToken(fake, 'acme', { consumerKeys }));
     expect(error).toBeInstanceOf(ContainerNotFoundError);
     expect(error.message).toContain('"acme"');
   });

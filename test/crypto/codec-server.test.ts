@@ -1,10 +1,17 @@
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCodecServer, type CodecServer, type CodecServerOptions } from '../../src/crypto/codec-server';
+import {
+  CodecServerConfigError,
+  startCodecServer,
+  type CodecServer,
+  type CodecServerOptions,
+} from '../../src/crypto/codec-server';
 import { generateHistoryKey } from '../../src/crypto/history-keys';
 import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
 
 const SECRET = 'totp-secret-JBSWY3DPEHPK3PXP';
+/** A bearer token as an operator makes one (`openssl rand -base64 32`): 32 characters at least. */
+const ADMIN_TOKEN = 'admin-token-1-0123456789abcdefghijk';
 const UI = 'http://localhost:8233';
 
 interface JsonPayload {
@@ -80,7 +87,7 @@ describe('codec server', () => {
   });
 
   it('answers a CORS preflight from the Web UI origin with credentialed CORS headers, without a token', async () => {
-    await start({ authToken: 'admin-token-1' });
+    await start({ authToken: ADMIN_TOKEN });
     const response = await fetch(`${server!.url}/decode`, {
       method: 'OPTIONS',
       headers: {
@@ -92,7 +99,9 @@ describe('codec server', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(UI);
     expect(response.headers.get('access-control-allow-methods')).toBe('POST, GET, OPTIONS');
-    expect(response.headers.get('access-control-allow-headers')).toBe('X-Namespace, Content-Type, Authorization');
+    expect(response.headers.get('access-control-allow-headers')).toBe(
+      'X-Namespace, Content-Type, Authorization, Authorization-Extras',
+    );
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
   });
 
@@ -110,15 +119,15 @@ describe('codec server', () => {
   });
 
   it('answers 401 to requests without the bearer token and serves those with it', async () => {
-    await start({ authToken: 'admin-token-1' });
+    await start({ authToken: ADMIN_TOKEN });
     const body = JSON.stringify({ payloads: [] });
     const missing = await post('/decode', body, { Origin: UI });
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer');
     expect(missing.headers.get('access-control-allow-origin')).toBe(UI);
-    expect((await post('/decode', body, { Authorization: 'Bearer admin-token-2' })).status).toBe(401);
-    expect((await post('/decode', body, { Authorization: 'Basic admin-token-1' })).status).toBe(401);
-    expect((await post('/decode', body, { Authorization: 'Bearer admin-token-1' })).status).toBe(200);
+    expect((await post('/decode', body, { Authorization: `Bearer ${ADMIN_TOKEN}x` })).status).toBe(401);
+    expect((await post('/decode', body, { Authorization: `Basic ${ADMIN_TOKEN}` })).status).toBe(401);
+    expect((await post('/decode', body, { Authorization: `Bearer ${ADMIN_TOKEN}` })).status).toBe(200);
   });
 
   it.each([
@@ -181,6 +190,18 @@ describe('codec server', () => {
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain(SECRET);
     expect(errors).toHaveLength(1);
+  });
+
+  it('refuses a bearer token shorter than 32 characters at start, without quoting it', async () => {
+    const short = 'admin-token-31-characters-long!';
+    expect(short).toHaveLength(31);
+    const error = await startCodecServer({ codec: await codec(), authToken: short }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(CodecServerConfigError);
+    expect(error?.message).toMatch(/has 31 characters; use at least 32/);
+    expect(error?.message).not.toContain(short);
   });
 
   it('refuses to listen beyond loopback without an auth token', async () => {

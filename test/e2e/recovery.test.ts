@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sealCredentials } from '../../src/credentials/credentials';
+import { openAccessToken } from '../../src/crypto/consumer-keys';
 import { scaleRules } from '../../src/exact/rules';
 import type { SimUser } from '../../src/simulator';
 import { scanText } from '../../src/leak-scan/scan';
@@ -41,7 +42,7 @@ describe('auto-recovery end to end (dev server, worker, simulator, headless Chro
 
   async function containerWithCredentials(name: string): Promise<{ handle: ContainerHandle; user: SimUser }> {
     const alias = h.uniqueAlias(name);
-    const { handle, user } = await h.enroll(alias, { rules });
+    const { handle, user } = await h.enroll(alias);
     const sealed = sealCredentials(h.orgKeys.current, {
       username: user.username,
       password: user.password,
@@ -65,7 +66,7 @@ describe('auto-recovery end to end (dev server, worker, simulator, headless Chro
     expect(healed.reauthReason).toBeUndefined();
     workflowIds.push(`recovery/${handle.workflowId.slice('container/'.length)}/1`);
 
-    const { accessToken } = await handle.query(accessTokenQuery);
+    const accessToken = openAccessToken(h.consumerKeys, (await handle.query(accessTokenQuery)).sealedAccessToken);
     secrets.push(accessToken, (await h.vault.readChain(healed.alias))!.refreshToken);
     const me = await fetch(`${h.baseUrl}/api/v1/current/Me`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(me.status).toBe(200);
@@ -87,7 +88,7 @@ describe('auto-recovery end to end (dev server, worker, simulator, headless Chro
     expect(Math.floor(logins[1]!.atMs / TOTP_STEP_MS)).toBeGreaterThan(firstStep);
     const alias = handle.workflowId.slice('container/'.length);
     workflowIds.push(`recovery/${alias}/1`, `recovery/${alias}/2`);
-    const { accessToken } = await handle.query(accessTokenQuery);
+    const accessToken = openAccessToken(h.consumerKeys, (await handle.query(accessTokenQuery)).sealedAccessToken);
     secrets.push(accessToken);
   });
 

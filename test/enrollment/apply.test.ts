@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { enrollRows, type RowResult } from '../../src/enrollment/apply';
 import { ContainerRefusedError, type ContainerAdmin } from '../../src/enrollment/container-admin';
-import type { EnrollmentRow } from '../../src/enrollment/rows';
-import type {
-  ContainerInput,
-  ContainerStatus,
-  RenewAuthorizationInput,
-  SealedCredentialsInput,
-} from '../../workflows/container/types';
+import type { EnrollmentRow, FileGrant } from '../../src/enrollment/rows';
+import type { ContainerInput, ContainerStatus, SealedCredentialsInput } from '../../workflows/container/types';
 
 interface FakeContainer {
   input: ContainerInput;
@@ -69,7 +64,7 @@ class FakeAdmin implements ContainerAdmin {
     });
   }
 
-  renew(alias: string, grant: RenewAuthorizationInput) {
+  renew(alias: string, grant: FileGrant) {
     return this.turn(() => {
       const value = 'code' in grant ? grant.code : grant.refreshToken;
       if (this.spent.has(value)) {

@@ -53,13 +53,13 @@ describe('an enrollment CSV with a byte order mark, CRLF line ends and every kin
     expect(new Set(EXPECTED_PROBLEMS.map(({ reason }) => reason.source)).size).toBeGreaterThanOrEqual(12);
   });
 
-  it('keeps the good rows: trimmed, country resolved, app defaulted, the first of a duplicate alias', async () => {
+  it('keeps the good rows: trimmed, country as host key, app defaulted, the first of a duplicate alias', async () => {
     const { rows } = await readEnrollmentFile(path, sealing);
     expect(rows.map(({ credentials: _sealed, ...row }) => row)).toEqual([
       {
         line: 2,
         alias: 'good-1',
-        exact: { baseUrl: 'https://start.exactonline.nl', app: 'default' },
+        exact: { host: 'nl', app: 'default' },
         grant: { refreshToken: TOKEN_A },
       },
       {
@@ -71,7 +71,7 @@ describe('an enrollment CSV with a byte order mark, CRLF line ends and every kin
       {
         line: 21,
         alias: 'good-3',
-        exact: { baseUrl: 'https://start.exactonline.nl', app: 'default' },
+        exact: { host: 'nl', app: 'default' },
         grant: { refreshToken: TOKEN_C },
       },
     ]);
@@ -149,6 +149,17 @@ describe('enrollment CSV files that cannot be read as a whole', () => {
     ]);
   });
 
+  it('names a host the worker defines in the host column, and refuses two ways of naming the host', () => {
+    const text = `alias,host,country,code\nsim-1,simulator,,${CODE_A}\nboth,simulator,nl,${CODE_A}\n`;
+    const { rows, problems } = parseEnrollmentFile(text, 'csv');
+    expect(rows.map(({ alias, exact }) => ({ alias, exact }))).toEqual([
+      { alias: 'sim-1', exact: { host: 'simulator', app: 'default' } },
+    ]);
+    expect(problems).toEqual([
+      { line: 3, alias: 'both', reason: expect.stringMatching(/give one of country or host/) as string },
+    ]);
+  });
+
   it('URL-decodes an authorization code copied from the redirect URL', () => {
     const encoded = CODE_A.replaceAll('.', '%2E');
     const { rows } = parseEnrollmentFile(`alias,country,code\nacme,nl,${encoded}\n`, 'csv');
@@ -186,9 +197,10 @@ describe('an enrollment JSON file', () => {
 
   it('reports bad items at the line their object starts on and keeps the good ones', () => {
     const { rows, problems } = parseEnrollmentFile(json, 'json');
-    expect(rows.map(({ line, alias, exact }) => ({ line, alias, baseUrl: exact.baseUrl }))).toEqual([
-      { line: 2, alias: 'json-good', baseUrl: 'https://start.exactonline.be' },
-      { line: 11, alias: 'json-code', baseUrl: 'http://127.0.0.1:8080' },
+    expect(rows.map(({ line, alias, exact }) => ({ line, alias, exact }))).toEqual([
+      { line: 2, alias: 'json-good', exact: { host: 'be', app: 'default' } },
+      // Not an Exact host: it goes as given, and only a worker configured for it (a simulator) takes it.
+      { line: 11, alias: 'json-code', exact: { baseUrl: 'http://127.0.0.1:8080', app: 'default' } },
     ]);
     expect(problems).toEqual([
       { line: 3, reason: expect.stringMatching(/item 2 of the array is not an object/) as string },

@@ -57,6 +57,10 @@ class FakeLoginState implements LoginState {
 
   constructor(readonly loginVariant: 'legacy' | 'b2c' = 'legacy') {}
 
+  nowMs(): number {
+    return this.clock.nowMs();
+  }
+
   addApp(app: SimApp): void {
     this.apps.push(app);
   }

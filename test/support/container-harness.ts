@@ -3,22 +3,25 @@ import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createActivities, type Activities } from '../../activities';
+import { createActivities, type Activities, type ActivityDeps } from '../../activities';
+import type { RecoverySettings } from '../../activities/recover-chain';
 import { createExactGateway } from '../../activities/exact-gateway';
+import type { HostTable } from '../../src/exact/known-hosts';
+import { containerRunningOn } from '../../src/temporal/container-running';
 import { createSimulator, ManualClock, type Simulator, type SimulatorOptions, type SimUser } from '../../src/simulator';
 import type { SimApp } from '../../src/simulator/types';
 import { WORKFLOWS_PATH } from '../../src/temporal/workflow-bundle';
 import { openVault } from '../../src/vault/open-vault';
 import type { Vault } from '../../src/vault/vault';
 import { containerWorkflowId, dataContainer } from '../../workflows';
-import type { ContainerOptions } from '../../workflows/container/types';
+import type { ContainerInput, ContainerOptions, ExactTarget } from '../../workflows/container/types';
 import type { HistoryKey } from '../../src/crypto/history-keys';
 import type { OrgKeyRing } from '../../src/crypto/keys';
 import { createTestKeys } from './test-keys';
 import { createTimeSkipping } from './time-skipping';
 
-/** Lets a test wrap the real activities (to crash one, count calls, …). */
-export type ActivityWrapper = (activities: Activities) => Activities;
+/** Lets a test wrap the real activities (to crash one, count calls, …); `deps` are what they were built from. */
+export type ActivityWrapper = (activities: Activities, deps: ActivityDeps & { now: () => number }) => Activities;
 
 export interface ContainerHarness {
   env: TestWorkflowEnvironment;
@@ -29,15 +32,22 @@ export interface ContainerHarness {
   taskQueue: string;
   /** The organization keys (seal credentials with `orgKeys.current`). */
   orgKeys: OrgKeyRing;
+  /** The consumer key pair access tokens are sealed to (open them with `openAccessToken(consumerKeys, …)`). */
+  consumerKeys: OrgKeyRing;
   /** A new Exact user (one chain per app and user, so one per container). */
   newUser(): SimUser;
   /** A fresh authorization code for `user`, as the browser login would produce, at the environment's time. */
   code(user: SimUser): Promise<string>;
-  /** Starts a container workflow (not yet enrolled). */
+  /** The simulator's base URL; the worker knows it as host `simulator`. */
+  baseUrl: string;
+  /** Starts a container workflow (not yet enrolled) on host `simulator`, or on `exact` when given. */
   startContainer(
     alias: string,
     options?: ContainerOptions,
+    exact?: ExactTarget,
   ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dataContainer>>;
+  /** Starts `dataContainer` with any input at all, as anyone with the Web UI's Start Workflow button could. */
+  startRaw(workflowId: string, input: unknown): Promise<WorkflowHandleWithFirstExecutionRunId<typeof dataContainer>>;
   close(): Promise<void>;
 }
 
@@ -54,31 +64,44 @@ export async function createContainerHarness(
     timeoutsMs?: number;
     /** Encrypt history with this key (recorded fixtures); a fresh key by default. */
     historyKey?: HistoryKey;
+    /** Recovery login settings (a fast page driver, a short login timeout, …). @default Chromium, screenshots kept */
+    recovery?: RecoverySettings;
+    /**
+     * The worker's host table, given the simulator's base URL (scaled rules, a host it forgets, …).
+     * @default Exact's countries and the simulator as host `simulator`, at real time
+     */
+    hosts?: (simulatorBaseUrl: string) => HostTable;
   } = {},
 ): Promise<ContainerHarness> {
   const keys = await createTestKeys(options.historyKey);
   const env = await createTimeSkipping({ dataConverter: keys.dataConverter });
   const clock = new ManualClock(await env.currentTimeMs());
   const sim = createSimulator({ ...options.simulator, clock });
-  const { baseUrl } = await sim.start();
+  const { baseUrl, loginOrigins } = await sim.start();
   const app = sim.control.addApp({ redirectUri: 'http://127.0.0.1:18871/callback' });
   const vault = await openVault({ url: ':memory:', sealer: keys.sealer });
   const timeout = options.timeoutsMs ?? 2000;
   const exact = createExactGateway({
     apps: { default: { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri } },
     timeouts: { connectMs: timeout, headersMs: timeout, bodyMs: timeout },
+    extraLoginOrigins: loginOrigins,
+    now: () => clock.nowMs(),
+    hosts: options.hosts?.(baseUrl),
   });
-  const real = createActivities({
+  const deps = {
     vault: options.wrapVault ? options.wrapVault(vault) : vault,
     exact,
     keys: keys.orgKeys,
-    recovery: { evidenceDir: 'test-results/evidence' },
+    consumerKey: keys.consumerKeys.current,
+    recovery: { evidenceDir: 'test-results/evidence', ...options.recovery },
     log: pino({ level: 'silent' }),
     now: () => clock.nowMs(),
-  });
+    containerRunning: containerRunningOn(env.client),
+  };
+  const real = createActivities(deps);
   // Exact's clock follows the workflow's: before every activity, the simulator catches up with the test server.
   const synced = Object.fromEntries(
-    Object.entries(options.wrap ? options.wrap(real) : real).map(([name, fn]) => [
+    Object.entries(options.wrap ? options.wrap(real, deps) : real).map(([name, fn]) => [
       name,
       async (...args: unknown[]) => {
         clock.set(Math.max(clock.nowMs(), await env.currentTimeMs()));
@@ -105,18 +128,22 @@ export async function createContainerHarness(
     app,
     taskQueue,
     orgKeys: keys.orgKeys,
+    consumerKeys: keys.consumerKeys,
     newUser: () =>
       sim.control.addUser({ username: `user-${++users}-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` }),
     async code(user) {
       clock.set(Math.max(clock.nowMs(), await env.currentTimeMs()));
       return sim.control.authorize({ clientId: app.clientId, username: user.username }).code;
     },
-    startContainer: (alias, containerOptions) =>
+    baseUrl,
+    startContainer: (alias, containerOptions, exact = { host: 'simulator', app: 'default' }) =>
       env.client.workflow.start(dataContainer, {
         taskQueue,
         workflowId: containerWorkflowId(alias),
-        args: [{ alias, exact: { baseUrl, app: 'default' }, options: containerOptions }],
+        args: [{ alias, exact, options: containerOptions }],
       }),
+    startRaw: (workflowId, input) =>
+      env.client.workflow.start(dataContainer, { taskQueue, workflowId, args: [input as ContainerInput] }),
     async close() {
       worker.shutdown();
       await running;

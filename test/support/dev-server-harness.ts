@@ -5,11 +5,14 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from '../../activities';
 import { createExactGateway } from '../../activities/exact-gateway';
+import { loadConsumerKeys } from '../../src/crypto/consumer-keys';
 import { createDataConverter } from '../../src/crypto/data-converter';
 import { loadKeyDirectory } from '../../src/crypto/key-directory';
 import type { OrgKeyRing } from '../../src/crypto/keys';
 import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
 import { createTokenSealer } from '../../src/crypto/seal';
+import { createHostTable } from '../../src/exact/known-hosts';
+import { MIN_REFRESH_INTERVAL_S } from '../../src/exact/rules';
 import { createSimulator, type Simulator, type SimulatorOptions, type SimUser } from '../../src/simulator';
 import type { SimApp } from '../../src/simulator/types';
 import { WORKFLOWS_PATH } from '../../src/temporal/workflow-bundle';
@@ -30,8 +33,15 @@ export interface DevServerHarnessOptions {
    * CHAINKEEPER_KEYS_DIR pointing here shares them with the worker. @default fresh in-memory keys
    */
   keysDir?: string;
+  /** Where the consumer private key is, when `keysDir` holds only its public half. @default keysDir */
+  consumerKeyPath?: string;
   /** Simulator options (scaled rules, faults, …); its clock is the machine's. @default real-time Exact */
   simulator?: Omit<SimulatorOptions, 'clock'>;
+  /**
+   * The fraction of real time Exact's rules run at on the worker's host `simulator` (CHAINKEEPER_TIME_SCALE): the
+   * workflow takes its rules from the worker. @default the simulator's (its 570 s rule over Exact's), else 1
+   */
+  timeScale?: number;
 }
 
 export interface DevServerHarness {
@@ -47,6 +57,8 @@ export interface DevServerHarness {
   app: SimApp;
   vault: Vault;
   orgKeys: OrgKeyRing;
+  /** The consumer key pair access tokens are sealed to (what a consumer holds). */
+  consumerKeys: OrgKeyRing;
   /** An alias no other test on the shared server uses. */
   uniqueAlias(name: string): string;
   /** A new Exact user (one chain per app and user, so one per container). */
@@ -65,11 +77,13 @@ export interface DevServerHarness {
 
 async function harnessKeys(
   keysDir: string | undefined,
-): Promise<{ orgKeys: OrgKeyRing; dataConverter: DataConverter }> {
+  consumerKeyPath: string | undefined,
+): Promise<{ orgKeys: OrgKeyRing; consumerKeys: OrgKeyRing; dataConverter: DataConverter }> {
   if (keysDir === undefined) return createTestKeys();
   const keys = await loadKeyDirectory(keysDir);
   return {
     orgKeys: keys.org,
+    consumerKeys: await loadConsumerKeys(consumerKeyPath ?? keysDir),
     dataConverter: createDataConverter(await SodiumPayloadCodec.create(keys.history)),
   };
 }
@@ -79,18 +93,24 @@ async function harnessKeys(
  * in-process simulator and an in-memory SQLite vault, on its own task queue.
  */
 export async function createDevServerHarness(options: DevServerHarnessOptions): Promise<DevServerHarness> {
-  const { orgKeys, dataConverter } = await harnessKeys(options.keysDir);
+  const { orgKeys, consumerKeys, dataConverter } = await harnessKeys(options.keysDir, options.consumerKeyPath);
   const sim = createSimulator(options.simulator);
-  const { baseUrl } = await sim.start();
+  const { baseUrl, loginOrigins } = await sim.start();
   const app = sim.control.addApp({ redirectUri: 'http://127.0.0.1:18871/callback' });
   const vault = await openVault({ url: ':memory:', sealer: createTokenSealer(orgKeys) });
+  const simulatorRule = options.simulator?.rules?.minRefreshIntervalS;
+  const timeScale = options.timeScale ?? (simulatorRule === undefined ? 1 : simulatorRule / MIN_REFRESH_INTERVAL_S);
   const exact = createExactGateway({
     apps: { default: { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri } },
+    extraLoginOrigins: loginOrigins,
+    // The worker's hosts: the simulator as `simulator`, its rules at the simulator's speed (as CHAINKEEPER_TIME_SCALE).
+    hosts: createHostTable([{ key: 'simulator', baseUrl, timeScale }]),
   });
   const activities = createActivities({
     vault,
     exact,
     keys: orgKeys,
+    consumerKey: consumerKeys.current,
     recovery: { evidenceDir: 'test-results/evidence' },
     log: pino({ level: 'silent' }),
   });
@@ -113,7 +133,7 @@ export async function createDevServerHarness(options: DevServerHarnessOptions): 
     const handle = await client.workflow.start(dataContainer, {
       taskQueue,
       workflowId: containerWorkflowId(alias),
-      args: [{ alias, exact: { baseUrl, app: 'default' }, options: containerOptions }],
+      args: [{ alias, exact: { host: 'simulator', app: 'default' }, options: containerOptions }],
     });
     started.push(handle.workflowId);
     return handle;
@@ -132,6 +152,7 @@ export async function createDevServerHarness(options: DevServerHarnessOptions): 
     app,
     vault,
     orgKeys,
+    consumerKeys,
     uniqueAlias: (name) => `${name}-${randomUUID().slice(0, 8)}`,
     newUser,
     code,

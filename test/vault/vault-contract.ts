@@ -328,9 +328,91 @@ export function describeVaultContract(name: string, createStore: () => Promise<V
         expect(await vault.deleteCredentials('acme')).toBe(false);
       });
 
+      it('keeps a pending login submit until it is confirmed, for that entry only', async () => {
+        const entry = credentials('acme');
+        await vault.putCredentials(entry);
+        const at = new Date(T0.getTime() + 1000);
+        expect(await vault.markSubmitPending(entry, 'password', at)).toBe(true);
+        expect((await vault.getCredentials('acme', T0))?.submitPending).toEqual({ step: 'password', at });
+        // A mark for an entry that was replaced in the meantime lands nowhere.
+        const older = { alias: 'acme', enteredAt: new Date(T0.getTime() - 1) };
+        expect(await vault.markSubmitPending(older, 'totp', at)).toBe(false);
+        await vault.clearSubmitPending(older);
+        expect((await vault.getCredentials('acme', T0))?.submitPending?.step).toBe('password');
+        await vault.clearSubmitPending(entry);
+        expect((await vault.getCredentials('acme', T0))?.submitPending).toBeUndefined();
+      });
+
+      it('forgets a pending login submit when the credentials are entered again', async () => {
+        await vault.putCredentials(credentials('acme'));
+        await vault.markSubmitPending(credentials('acme'), 'totp', T0);
+        const again = credentials('acme', new Date(T0.getTime() + 60_000));
+        await vault.putCredentials(again);
+        expect((await vault.getCredentials('acme', again.enteredAt))?.submitPending).toBeUndefined();
+      });
+
       it('refuses credentials that expire before they were entered', async () => {
         const error = await rejection(vault.putCredentials({ ...credentials('acme'), expiresAt: T0 }));
         expect((error as VaultError).problem).toBe('bad-input');
+      });
+    });
+
+    describe('Exact identities (one container per Exact user and app)', () => {
+      const identity = (chain: number, userId = 'user-guid-1', scope = 'client-1 https://start.exactonline.nl') => ({
+        scope,
+        userId,
+        userName: 'jdoe',
+        division: 797636,
+        chain,
+        recordedAt: clock,
+      });
+
+      it('records who the current chain belongs to, and reads it back with the chain, until a new chain starts', async () => {
+        const first = await started('acme');
+        expect(await vault.recordIdentity('acme', identity(first.chain))).toEqual({ outcome: 'recorded' });
+        expect((await vault.readChain('acme'))?.identity).toEqual(identity(1));
+        // A refresh keeps it (same chain); a new chain is unidentified until its own /Me.
+        await vault.writeNextGeneration('acme', first, pair());
+        expect((await vault.readChain('acme'))?.identity?.chain).toBe(1);
+        const second = await vault.startChain('acme', { chain: 1, generation: 2 }, pair());
+        expect(second.written && second.record.chain).toBe(2);
+        expect((await vault.readChain('acme'))?.identity?.chain).toBe(1);
+      });
+
+      it('refuses a second container for the same user and app, naming the first, and records nothing for it', async () => {
+        await started('first');
+        await started('second');
+        await vault.recordIdentity('first', identity(1));
+        expect(await vault.recordIdentity('second', identity(1))).toEqual({ outcome: 'held', heldBy: 'first' });
+        expect((await vault.readChain('second'))?.identity).toBeUndefined();
+        // The first keeps it when it records again (after its own recovery, say).
+        expect(await vault.recordIdentity('first', identity(1))).toEqual({ outcome: 'recorded' });
+        // Another user, or the same user of another app or Exact stack, is no conflict.
+        expect(await vault.recordIdentity('second', identity(1, 'user-guid-2'))).toEqual({ outcome: 'recorded' });
+        await started('third');
+        const otherApp = identity(1, 'user-guid-1', 'client-2 https://start.exactonline.nl');
+        expect(await vault.recordIdentity('third', otherApp)).toEqual({ outcome: 'recorded' });
+      });
+
+      it('lets a container take the user of one that moved to another chain, or of one passed over', async () => {
+        const first = await started('first');
+        await started('second');
+        await vault.recordIdentity('first', identity(1));
+        expect(await vault.recordIdentity('second', identity(1), ['first'])).toEqual({ outcome: 'recorded' });
+        await started('third');
+        await vault.startChain('first', first, pair());
+        expect(await vault.recordIdentity('third', identity(1), ['second'])).toEqual({ outcome: 'recorded' });
+      });
+
+      it('records nothing for a chain the container has left, and refuses bad identities', async () => {
+        await started('acme');
+        expect(await vault.recordIdentity('acme', identity(7))).toEqual({ outcome: 'stale' });
+        expect(await vault.recordIdentity('nobody', identity(1))).toEqual({ outcome: 'stale' });
+        const error = await rejection(vault.recordIdentity('acme', { ...identity(1), userId: '' }));
+        expect(error).toBeInstanceOf(VaultError);
+        expect(await rejection(vault.recordIdentity('acme', { ...identity(1), division: 1.5 }))).toBeInstanceOf(
+          VaultError,
+        );
       });
     });
 

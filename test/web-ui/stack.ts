@@ -28,6 +28,7 @@ export async function startWebUiStack(timeScale: number): Promise<WebUiStack> {
     // The UI calls the codec server from the browser, so the codec server must allow the UI's origin.
     CHAINKEEPER_CODEC_ORIGINS: `http://127.0.0.1:${uiPort}`,
     SIMULATOR_PORT: String(await freePort()),
+    CHAINKEEPER_PROXY_PORT: String(await freePort()),
     CHAINKEEPER_KEYS_DIR: join(dataDir, 'keys'),
     CHAINKEEPER_STORE_URL: `sqlite:${join(dataDir, 'chainkeeper.db')}`,
     CHAINKEEPER_TIME_SCALE: String(timeScale),

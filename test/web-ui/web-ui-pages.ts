@@ -145,3 +145,29 @@ export async function fillUpdateDialog(page: Page, name: string, data: string): 
   await dialog.getByRole('textbox', { name: 'Data' }).fill(data);
   return dialog;
 }
+
+/**
+ * Starts a workflow from the UI's Start Workflow page, as anyone with access to the UI can: ID, task queue, type
+ * and one JSON input. The input editor takes the text once it loses focus; the UI sends it through the codec
+ * server's `/encode` before it starts the workflow.
+ */
+export async function startWorkflowFromUi(
+  page: Page,
+  uiUrl: string,
+  start: { workflowId: string; taskQueue: string; workflowType: string; input: string },
+): Promise<void> {
+  await page.goto(`${uiUrl}/namespaces/default/workflows/start-workflow`);
+  await page.locator('#workflowId').fill(start.workflowId);
+  await page.locator('#taskQueue').fill(start.taskQueue);
+  await page.locator('#workflowType').fill(start.workflowType);
+  const data = page.getByRole('textbox', { name: 'Data' });
+  await data.click();
+  await data.fill(start.input);
+  await data.press('Tab');
+  await Promise.all([
+    page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().includes(`/workflows/${encodeURIComponent(start.workflowId)}`),
+    ),
+    page.getByRole('button', { name: 'Start Workflow' }).click(),
+  ]);
+}

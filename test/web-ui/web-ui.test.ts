@@ -21,6 +21,7 @@ import {
   readCurrentDetails,
   renderedMarkdown,
   screenshot,
+  startWorkflowFromUi,
   workflowsUrl,
   workflowUrl,
   type CurrentDetails,
@@ -206,6 +207,41 @@ describe('the Temporal Web UI of npm start', () => {
         `history holds it as ${stored.encoding}; a refused update shows only "Encoded failure"`,
     );
     await dialog.getByRole('button', { name: 'Cancel' }).first().click();
+  }, 60_000);
+
+  it('fails a dataContainer started from the Start Workflow page with bad input at once, naming the fields', async () => {
+    // Anyone with the UI can start a container with any input: an unknown host and an option out of range.
+    const workflowId = `container/web-ui-bad-input-${randomUUID().slice(0, 8)}`;
+    const input = { alias: workflowId.slice('container/'.length), exact: { host: 'zz' }, options: { cyclesPerRun: 5 } };
+    await startWorkflowFromUi(page, stack.uiUrl, {
+      workflowId,
+      // npm start's worker polls the default task queue.
+      taskQueue: 'chainkeeper',
+      workflowType: 'dataContainer',
+      input: JSON.stringify(input),
+    });
+    await screenshot(page, '12-start-workflow-bad-input');
+    expect(traffic.indexOf('encode', '"cyclesPerRun"')).toBeGreaterThanOrEqual(0);
+
+    await page.goto(workflowUrl(stack.uiUrl, workflowId));
+    // The run failed in its first workflow task (nothing loops); the UI decodes the failure through the codec server.
+    await page
+      .getByText(/^failed$/i)
+      .first()
+      .waitFor();
+    const result = page.getByText(/dataContainer cannot start with this input/).first();
+    await result.waitFor();
+    const message = await result.innerText();
+    expect(message).toMatch(
+      /exact\.host \\?"zz\\?" is not a host this worker knows: use one of nl, be, de, uk, com, us, fr, es, simulator/,
+    );
+    expect(message).toMatch(
+      /options\.cyclesPerRun must be a whole number from 10 to 1000, e\.g\. \\?"cyclesPerRun\\?": 100/,
+    );
+    await screenshot(page, '13-bad-input-failure-names-the-fields');
+    console.log(
+      'web UI: a Start Workflow with bad input failed at once, the failure naming exact.host and options.cyclesPerRun',
+    );
   }, 60_000);
 
   it('refuses to send a signal when the codec server cannot encode its input', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAccessToken } from '../../src/crypto/consumer-keys';
 import type { Vault } from '../../src/vault/vault';
 import { accessTokenQuery, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
@@ -63,7 +64,8 @@ describe('crash safety of a refresh (time-skipping, simulator over HTTP)', () =>
     expect(h.sim.control.counters().tokenCalls.length).toBe(callsBefore + 1);
     const journal = await h.vault.readChain('crashy');
     expect(journal).toMatchObject({ chain: 1, generation: 4 });
-    expect((await handle.query(accessTokenQuery)).accessToken).toBe(journal?.accessToken);
+    const { sealedAccessToken } = await handle.query(accessTokenQuery);
+    expect(openAccessToken(h.consumerKeys, sealedAccessToken)).toBe(journal?.accessToken);
 
     // The chain goes on from generation 4, and the simulator never saw a rotated refresh token again.
     await h.env.sleep(30 * MINUTE_MS);

@@ -8,6 +8,20 @@ import { bundleWorkflowsInChild } from '../../src/temporal/workflow-bundle';
 import { replayHistoryKey } from '../support/replay-key';
 
 const dir = new URL('./histories/', import.meta.url);
+
+/**
+ * The run's workflow ID, `container/<alias>` from its input: a fresh start checks its alias against it, so a
+ * replay under another ID would fail where the recorded run did not.
+ */
+async function workflowIdOf(
+  history: proto.temporal.api.history.v1.IHistory,
+  codec: SodiumPayloadCodec,
+): Promise<string> {
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const [decoded] = await codec.decode(payload ? [payload] : []);
+  const input = JSON.parse(new TextDecoder().decode(decoded!.data)) as { alias: string };
+  return `container/${input.alias}`;
+}
 const files = readdirSync(dir).filter((name) => name.endsWith('.binpb'));
 
 describe('recorded container histories replay against the current workflow code', () => {
@@ -29,7 +43,7 @@ describe('recorded container histories replay against the current workflow code'
       await Worker.runReplayHistory(
         { workflowBundle: { code }, dataConverter: createDataConverter(codec) },
         history,
-        file,
+        await workflowIdOf(history, codec),
       );
     });
   }

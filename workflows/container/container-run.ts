@@ -2,17 +2,25 @@ import {
   condition,
   proxyActivities,
   setCurrentDetails,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { WebhookEvent } from '../../src/notify/webhooks';
-import type { ChainSnapshot } from '../../activities/types';
+import type { ChainSnapshot, LegacyChainSnapshot } from '../../activities/types';
 import { CHAIN_STATUS, CREDENTIALS_EXPIRE_AT } from '../search-attributes';
 import { renderDetails } from './details';
 import type { ClassifiedFailure } from './failures';
 import { dayIndex, nextRefreshAt, type ResolvedOptions } from './schedule';
-import type { CarriedState, ChainStatus, ContainerInput, ContainerStatus } from './types';
+import type { CarriedState, ChainStatus, ContainerInput, ContainerStatus, ExactUser } from './types';
+
+/** The memo field `chainkeeper list` reads a container's Exact user from (encrypted like every payload). */
+export const EXACT_USER_MEMO = 'exactUser';
+
+function memoUser(user: ExactUser | undefined): string | undefined {
+  return user === undefined ? undefined : JSON.stringify(user);
+}
 
 /** Notifications retry inside the activity; the workflow never waits on them. */
 const { notify } = proxyActivities<ReturnType<typeof createActivities>>({
@@ -42,10 +50,16 @@ export function freshState(): CarriedState {
 export class ContainerRun {
   readonly alias: string;
   readonly state: CarriedState;
-  /** The current access token, from the journal (payloads are encrypted in history). */
-  token: ChainSnapshot | undefined;
+  /**
+   * The current access token, sealed to the consumer key, and its times. `legacyPlaintext` marks one from a result
+   * recorded before sealing: it counts as a token, so old histories replay to the same commands, but the plaintext
+   * is dropped and never served.
+   */
+  token: (ChainSnapshot & { legacyPlaintext?: boolean }) | undefined;
   retryAttempt = 0;
   tooEarlyStreak = 0;
+  /** When a token call's answer may have been lost; cleared by the next successful refresh. */
+  lostAnswerAtMs: number | undefined;
   /** When set, the next attempt is a retry at this time rather than the regular schedule. */
   retryAtMs: number | undefined;
   /** Bumped by every message that changes what the loop should do, to cut its wait short. */
@@ -56,10 +70,12 @@ export class ContainerRun {
   ready = false;
   private publishedStatus: string | undefined;
   private publishedExpiry: number | undefined;
+  private publishedUser: string | undefined;
 
   constructor(
     readonly input: ContainerInput,
-    readonly options: ResolvedOptions,
+    /** Provisional until the worker has named its rules (start-settings.ts), then fixed for the run. */
+    public options: ResolvedOptions,
     carried: CarriedState,
   ) {
     this.alias = input.alias;
@@ -67,6 +83,7 @@ export class ContainerRun {
     this.state.runs += 1;
     this.publishedStatus = workflowInfo().typedSearchAttributes.get(CHAIN_STATUS);
     this.publishedExpiry = workflowInfo().typedSearchAttributes.get(CREDENTIALS_EXPIRE_AT)?.getTime();
+    this.publishedUser = memoUser(workflowInfo().memo?.[EXACT_USER_MEMO] as ExactUser | undefined);
   }
 
   nextAttemptAt(): number | undefined {
@@ -92,10 +109,17 @@ export class ContainerRun {
       accessTokenExpiresAt: iso(this.token?.accessTokenExpiresAtMs),
       lastError: s.lastError ? { ...s.lastError, at: new Date(s.lastError.atMs).toISOString() } : undefined,
       reauthReason: s.status === 'needs-reauth' ? s.reauthReason : undefined,
+      exactUser: s.exactUser,
+      duplicateOf: s.duplicateOf,
       credentials: s.credentials
-        ? { expiresAt: new Date(s.credentials.expiresAtMs).toISOString(), rejected: s.credentials.rejected }
+        ? {
+            expiresAt: new Date(s.credentials.expiresAtMs).toISOString(),
+            rejected: s.credentials.rejected || s.credentials.suspect !== undefined,
+            suspect: s.credentials.suspect?.reason,
+          }
         : undefined,
       retryAttempt: this.retryAttempt,
+      recoveries: s.recoveries.total,
       tokenCallsToday: this.tokenCallsToday(),
       refreshes: s.refreshes,
       failures: s.failures,
@@ -118,13 +142,24 @@ export class ContainerRun {
       upsertSearchAttributes([{ key: CREDENTIALS_EXPIRE_AT, value: expiry === undefined ? null : new Date(expiry) }]);
       this.publishedExpiry = expiry;
     }
+    // Only when it changes (enrollment, recovery): `chainkeeper list` reads it without querying each container.
+    const user = memoUser(this.state.exactUser);
+    if (user !== undefined && this.publishedUser !== user) {
+      upsertMemo({ [EXACT_USER_MEMO]: this.state.exactUser });
+      this.publishedUser = user;
+    }
     setCurrentDetails(renderDetails(this.snapshot()));
   }
 
   /** Takes a chain version from the journal as the current one. */
-  adopt(chain: ChainSnapshot): void {
+  adopt(chain: LegacyChainSnapshot): void {
     const s = this.state;
-    this.token = chain.accessToken ? chain : undefined;
+    const { accessToken: plaintext, ...sealed } = chain;
+    const present = sealed.sealedAccessToken !== undefined || Boolean(plaintext);
+    this.token = present ? { ...sealed, legacyPlaintext: sealed.sealedAccessToken === undefined } : undefined;
+    // A new chain may be another user's: its user is unknown until its first `/Me` says so.
+    if (chain.exactUser) s.exactUser = chain.exactUser;
+    else if (chain.chain !== s.chain) s.exactUser = undefined;
     s.chain = chain.chain;
     s.generation = chain.generation;
     s.chainLost = false;
@@ -136,6 +171,7 @@ export class ContainerRun {
   /** A healthy chain again: clear retries and the reason a human was needed. */
   settle(): void {
     this.state.reauthReason = undefined;
+    this.state.duplicateOf = undefined;
     this.state.reauthNotified = false;
     this.state.refreshNowRequested = false;
     this.retryAttempt = 0;
@@ -184,6 +220,11 @@ export class ContainerRun {
       atMs: Date.now(),
       code: failure.facts.chainBreak ?? failure.facts.login?.reason,
     };
+  }
+
+  /** Something changed what the loop should do: cut its current wait short. */
+  wakeLoop(): void {
+    this.wake += 1;
   }
 
   /** Waits until the journal is read and no other call to Exact runs, then holds the container for `work`. */

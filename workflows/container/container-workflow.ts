@@ -20,12 +20,24 @@ import {
   refreshNowSignal,
   renewAuthorizationUpdate,
   resumeSignal,
+  retryRecoveryUpdate,
   statusQuery,
+  verifyCredentialsUpdate,
 } from './messages';
-import { recover, recoveryDueAt } from './recovery';
+import { allowOneMoreLogin, recover, recoveryDueAt } from './recovery';
+import { stopAsDuplicate } from './identity';
 import { validateRenewInput } from './renew-input';
-import { backoffMs, earliestRefreshAt, nextDayStart, resolveOptions, withinTokenBudget } from './schedule';
-import type { AccessTokenAnswer, ContainerInput, ContainerStatus, RenewAuthorizationInput } from './types';
+import { checkStart, settleWithWorker } from './start-settings';
+import { backoffMs, nextDayStart, withinTokenBudget } from './schedule';
+import type {
+  AccessTokenAnswer,
+  ContainerInput,
+  ContainerStatus,
+  LegacyRefreshTokenInput,
+  RenewAuthorizationInput,
+  VerifyReceipt,
+} from './types';
+import type { AdoptRefreshTokenRequest } from '../../activities/types';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -45,6 +57,15 @@ export function containerWorkflowId(alias: string): string {
   return `container/${alias}`;
 }
 
+/**
+ * A run whose host this worker does not know (an input from before host keys, or a key another worker defines):
+ * it waits for an admin, and `refreshNow` tries again (on a worker that may know it by then).
+ */
+function refuseHost(run: ContainerRun, problem: string): void {
+  run.state.lastError = { type: FAILURE_TYPES.misconfigured, message: problem, atMs: Date.now() };
+  run.needsReauth(`nothing is sent to this container's host: ${problem}. Then send \`refreshNow\`.`);
+}
+
 /** What the workflow does after a failed refresh, decided by failure type only. */
 function planAfterFailure(run: ContainerRun, failure: ClassifiedFailure): void {
   const s = run.state;
@@ -55,9 +76,11 @@ function planAfterFailure(run: ContainerRun, failure: ClassifiedFailure): void {
         `the refresh-token chain is broken (${failure.facts.chainBreak ?? 'unknown'}): authorize again with ` +
           '`renewAuthorization` (a new authorization code or refresh token), or enter credentials for auto-recovery.',
       );
+    case FAILURE_TYPES.duplicateUser:
+      return stopAsDuplicate(run, failure);
     case FAILURE_TYPES.misconfigured:
       return run.needsReauth(
-        `Exact rejected the app's configuration (${failure.message}). Fix the worker's app settings, then send \`refreshNow\`.`,
+        `the app or host is set up wrong (${failure.message}). Fix the worker's settings or the container's input, then send \`refreshNow\`.`,
       );
     case FAILURE_TYPES.notEnrolled:
     case FAILURE_TYPES.invalidInput:
@@ -80,7 +103,9 @@ function planAfterFailure(run: ContainerRun, failure: ClassifiedFailure): void {
       // Exact may have issued a pair we never received: retrying before the 570 s rule would be refused as too
       // early (an error that counts toward the key's block), so wait the rule out from now.
       if (failure.facts.answerMayBeLost) {
-        run.retryAtMs = Math.max(run.retryAtMs, earliestRefreshAt(Date.now(), run.options));
+        // The retry reads the journal at once (a stored pair is taken as it is) and calls Exact only after the
+        // 570 s rule counted from now: the refresh activity refuses earlier, without a token call.
+        run.lostAnswerAtMs ??= Date.now();
       }
       return run.publish('retrying');
     }
@@ -96,7 +121,9 @@ async function refreshOnce(run: ContainerRun): Promise<void> {
       exact: run.input.exact,
       expected: { chain: s.chain ?? 0, generation: s.generation ?? 0 },
       minRefreshIntervalS: run.options.rules.minRefreshIntervalS,
+      lostAnswerAtMs: run.lostAnswerAtMs,
     });
+    run.lostAnswerAtMs = undefined;
     run.countTokenCall(result.tokenCallMade);
     run.adopt(result);
     s.refreshes += 1;
@@ -109,13 +136,13 @@ async function refreshOnce(run: ContainerRun): Promise<void> {
   }
 }
 
-async function renew(run: ContainerRun, grant: RenewAuthorizationInput): Promise<ContainerStatus> {
+async function renew(run: ContainerRun, grant: AcceptedGrant): Promise<ContainerStatus> {
   return run.exclusive(async () => {
     try {
       const started =
         'code' in grant
           ? await exact.exchangeCode({ alias: run.alias, exact: run.input.exact, code: grant.code })
-          : await journal.adoptRefreshToken({ alias: run.alias, refreshToken: grant.refreshToken });
+          : await journal.adoptRefreshToken(adoptRequest(run.alias, grant));
       run.countTokenCall('code' in grant);
       run.adopt(started);
       run.settle();
@@ -123,26 +150,46 @@ async function renew(run: ContainerRun, grant: RenewAuthorizationInput): Promise
     } catch (err) {
       const failure = classifyFailure(err);
       run.countTokenCall(failure.facts.tokenCallMade);
+      // The new chain is another container's user: the old one is superseded in the journal, so this one stops.
+      if (failure.type === FAILURE_TYPES.duplicateUser) stopAsDuplicate(run, failure);
       // A rejected renewal fails the update, not the workflow; the chain keeps the state it had.
       throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
     }
   });
 }
 
-function normalizeGrant(grant: RenewAuthorizationInput): RenewAuthorizationInput {
-  return 'code' in grant ? { code: grant.code.trim() } : { refreshToken: grant.refreshToken.trim() };
+/** An update accepted before refresh tokens were sealed holds one in plaintext; its replay takes the same path. */
+type AcceptedGrant = RenewAuthorizationInput | LegacyRefreshTokenInput;
+
+function normalizeGrant(grant: AcceptedGrant): AcceptedGrant {
+  if ('code' in grant) return { code: grant.code.trim() };
+  if ('refreshToken' in grant) return { refreshToken: grant.refreshToken.trim() };
+  return { sealedRefreshToken: grant.sealedRefreshToken.trim(), keyId: grant.keyId.trim() };
+}
+
+function adoptRequest(alias: string, grant: Exclude<AcceptedGrant, { code: string }>): AdoptRefreshTokenRequest {
+  return 'refreshToken' in grant
+    ? { alias, refreshToken: grant.refreshToken }
+    : { alias, sealed: { sealedRefreshToken: grant.sealedRefreshToken, keyId: grant.keyId } };
 }
 
 function accessToken(run: ContainerRun): AccessTokenAnswer {
   const token = run.token;
-  if (!token?.accessToken || token.accessTokenExpiresAtMs === undefined) {
+  if (!token || token.accessTokenExpiresAtMs === undefined) {
     throw new Error(
       `container ${run.alias} has no access token (status ${run.state.status}). ` +
         (run.state.status === 'needs-reauth' ? (run.state.reauthReason ?? '') : 'Try again after the next refresh.'),
     );
   }
+  if (!token.sealedAccessToken) {
+    // Received before tokens were sealed for consumers: serving it would hand a live token to whoever can query.
+    throw new Error(
+      `container ${run.alias} holds an access token from before tokens were sealed for consumers, which is not ` +
+        `served; the next refresh (${run.snapshot().nextRefreshAt ?? 'after refreshNow'}) brings a sealed one.`,
+    );
+  }
   return {
-    accessToken: token.accessToken,
+    sealedAccessToken: token.sealedAccessToken,
     issuedAt: new Date(token.accessTokenIssuedAtMs ?? 0).toISOString(),
     expiresAt: new Date(token.accessTokenExpiresAtMs).toISOString(),
     chain: token.chain,
@@ -187,6 +234,37 @@ function registerHandlers(run: ContainerRun): void {
     validator: validateSealedCredentials,
   });
   setHandler(forgetCredentialsUpdate, () => forgetCredentials(run, 'an admin asked to forget them'));
+  setHandler(retryRecoveryUpdate, () => allowOneMoreLogin(run), { validator: noInput('retryRecovery') });
+  setHandler(verifyCredentialsUpdate, () => verifyCredentials(run), { validator: noInput('verifyCredentials') });
+}
+
+/** Updates without input: the Web UI may send nothing, null or {}; anything else is a mistake worth naming. */
+function noInput(name: string): (input?: unknown) => void {
+  return (input?: unknown) => {
+    const empty =
+      input === undefined ||
+      input === null ||
+      (typeof input === 'object' && !Array.isArray(input) && Object.keys(input).length === 0);
+    if (!empty) throw new Error(`${name} takes no input: send it with an empty input (or {}).`);
+  };
+}
+
+/** `verifyCredentials`: one login now, with the admin watching; their answer or their evidence. */
+async function verifyCredentials(run: ContainerRun): Promise<VerifyReceipt> {
+  const credentials = run.state.credentials;
+  if (!credentials || credentials.expiresAtMs <= Date.now()) {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.noCredentials,
+      message: `container ${run.alias} has no credentials to verify: enter them with \`chainkeeper credentials set ${run.alias}\`.`,
+      nonRetryable: true,
+    });
+  }
+  // The admin asks for this login: it may use an entry on hold, once.
+  credentials.suspect = undefined;
+  credentials.rejected = false;
+  const result = await run.exclusive(() => recover(run, { verify: true }));
+  if (!result) throw ApplicationFailure.create({ message: 'the verification login failed', nonRetryable: true });
+  return { alias: run.alias, steps: result.steps, chain: result.chain.chain, loginMs: Math.round(result.loginMs) };
 }
 
 /**
@@ -195,15 +273,21 @@ function registerHandlers(run: ContainerRun): void {
  * a human.
  */
 export async function dataContainer(input: ContainerInput): Promise<void> {
-  const run = new ContainerRun(input, resolveOptions(input.options), input.carried ?? freshState());
+  // Checked before anything else: a fresh start with bad input fails here, naming the field.
+  const start = checkStart(input);
+  const run = new ContainerRun(start.input, start.provisional, start.input.carried ?? freshState());
   const s = run.state;
   registerHandlers(run);
   void keepCredentials(run);
 
+  // The worker, not the input, decides the host and Exact's rules (a fresh start out of bounds fails here).
+  const settings = await settleWithWorker(start);
+  run.options = settings.options;
   const loaded = await journal.loadChain({ alias: run.alias });
   if (loaded) run.adopt(loaded);
   else s.chainLost = true;
-  if (s.paused) run.publish('paused');
+  if (settings.hostProblem) refuseHost(run, settings.hostProblem);
+  else if (s.paused) run.publish('paused');
   else if (!loaded)
     run.needsReauth('not enrolled yet: send `renewAuthorization` with a refresh token or an authorization code.');
   else if (s.status === 'needs-reauth') run.publish('needs-reauth');
@@ -214,7 +298,7 @@ export async function dataContainer(input: ContainerInput): Promise<void> {
   for (;;) {
     if (workflowInfo().continueAsNewSuggested || cyclesThisRun >= run.options.cyclesPerRun) {
       await condition(() => allHandlersFinished() && !run.busy);
-      await continueAsNew<typeof dataContainer>({ ...input, carried: s });
+      await continueAsNew<typeof dataContainer>({ ...run.input, carried: s });
     }
     const recovering = !s.paused && s.status === 'needs-reauth' && s.chainLost;
     const dueAt = recovering ? recoveryDueAt(run) : run.nextAttemptAt();

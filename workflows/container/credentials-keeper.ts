@@ -49,10 +49,13 @@ export async function enrollCredentials(
     const failure = classifyFailure(err);
     throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true });
   }
+  // A new entry: nothing was submitted with it yet, so it is not suspect.
   run.state.credentials = { expiresAtMs, rejected: false };
-  // New credentials from an admin: a waiting recovery may try them at once.
+  // New credentials from an admin: a waiting recovery may try them at once (also after a duplicate user stopped
+  // it: they may be another user's; the next login is checked again).
   run.state.nextRecoveryAtMs = undefined;
-  run.wake += 1;
+  run.state.duplicateOf = undefined;
+  run.wakeLoop();
   run.publish();
   return { alias: run.alias, expiresAt: new Date(expiresAtMs).toISOString() };
 }

@@ -1,5 +1,12 @@
 import type { ContainerStatus } from './types';
 
+/** The chain's Exact user and division, as `/Me` named them (never a secret). */
+export function exactUserText(status: Pick<ContainerStatus, 'exactUser'>): string | undefined {
+  const user = status.exactUser;
+  if (!user) return undefined;
+  return `${user.userName ?? user.userId}${user.division === undefined ? '' : `, division ${user.division}`}`;
+}
+
 /** What an admin should do, in one line, for each status. */
 function nextStep(status: ContainerStatus): string {
   switch (status.status) {
@@ -23,6 +30,7 @@ export function renderDetails(status: ContainerStatus): string {
   const rows: [string, string | number | undefined][] = [
     ['Status', status.status],
     ['Chain / generation', status.chain === undefined ? undefined : `${status.chain} / ${status.generation}`],
+    ['Exact user', exactUserText(status)],
     ['Last refresh', status.lastRefreshAt],
     ['Next refresh', status.nextRefreshAt],
     ['Access token expires', status.accessTokenExpiresAt],
@@ -30,6 +38,13 @@ export function renderDetails(status: ContainerStatus): string {
     [
       'Last error',
       status.lastError ? `${status.lastError.type} at ${status.lastError.at}: ${status.lastError.message}` : undefined,
+    ],
+    [
+      'Credentials',
+      status.credentials
+        ? `until ${status.credentials.expiresAt}` +
+          (status.credentials.rejected ? `; on hold: ${status.credentials.suspect ?? 'refused by Exact'}` : '')
+        : undefined,
     ],
     ['Token calls today', status.tokenCallsToday],
     ['Refreshes / failures / runs', `${status.refreshes} / ${status.failures} / ${status.runs}`],

@@ -21,11 +21,27 @@ export function classifyFailure(err: unknown): ClassifiedFailure {
     return { type: cause.type, message: cause.message, facts };
   }
   if (cause instanceof TimeoutFailure) {
+    const facts: FailureFacts = { tokenCallMade: true, answerMayBeLost: true };
+    // A login that died after a submit said so in its last heartbeat (when the heartbeat got through).
+    const progress = cause.lastHeartbeatDetails as { unconfirmedSubmit?: unknown } | null | undefined;
+    if (typeof progress?.unconfirmedSubmit === 'string') {
+      facts.login = {
+        step: progress.unconfirmedSubmit,
+        reason: 'timeout',
+        retryable: false,
+        unconfirmedSubmit: progress.unconfirmedSubmit,
+      };
+      return {
+        type: FAILURE_TYPES.loginFailed,
+        message: `the ${activity ?? 'activity'} activity timed out after submitting the ${progress.unconfirmedSubmit} step`,
+        facts,
+      };
+    }
     return {
       type: FAILURE_TYPES.transient,
       message: `the ${activity ?? 'activity'} activity timed out (worker stopped or unreachable); safe to retry`,
       // Exact may have issued a pair the dead worker never stored: the retry must wait out the 570 s rule.
-      facts: { tokenCallMade: true, answerMayBeLost: true },
+      facts,
     };
   }
   return {

@@ -1,4 +1,11 @@
 import { EXACT_RULES, MIN_REFRESH_INTERVAL_S, TOKEN_CALLS_PER_DAY, type ExactRules } from '../../src/exact/rules';
+import {
+  CREDENTIALS_TTL_MS,
+  CYCLES_PER_RUN,
+  RECOVERIES_PER_DAY,
+  RETRY_INITIAL_MS,
+  RETRY_MAX_MS,
+} from './option-limits';
 import type { ContainerOptions } from './types';
 
 /**
@@ -21,19 +28,20 @@ export interface ResolvedOptions {
   credentialsTtlMs: number;
 }
 
-/** Credentials are kept this long after they are entered, then deleted (re-entry restarts it). */
-export const CREDENTIALS_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-/** Browser logins per container per day: enough to heal, too few to lock an account. */
-export const RECOVERIES_PER_DAY = 3;
-
-export function resolveOptions(options: ContainerOptions = {}): ResolvedOptions {
-  const rules = options.rules ?? EXACT_RULES;
+/**
+ * Options with their defaults filled in, under `rules` (the worker's; a caller outside the workflow may pass them
+ * as `options.rules`). Bounds are checked before this (container-input.ts), not here.
+ */
+export function resolveOptions(
+  options: ContainerOptions & { rules?: ExactRules } = {},
+  rules: ExactRules = options.rules ?? EXACT_RULES,
+): ResolvedOptions {
   return {
     rules,
     refreshIntervalMs: options.refreshIntervalMs ?? rules.minRefreshIntervalS * 1000,
-    retryInitialMs: options.retryInitialMs ?? 10_000,
-    retryMaxMs: options.retryMaxMs ?? 300_000,
-    cyclesPerRun: options.cyclesPerRun ?? 100,
+    retryInitialMs: options.retryInitialMs ?? RETRY_INITIAL_MS,
+    retryMaxMs: options.retryMaxMs ?? RETRY_MAX_MS,
+    cyclesPerRun: options.cyclesPerRun ?? CYCLES_PER_RUN,
     recoveriesPerDay: options.recoveriesPerDay ?? RECOVERIES_PER_DAY,
     credentialsTtlMs: options.credentialsTtlMs ?? CREDENTIALS_TTL_MS,
   };

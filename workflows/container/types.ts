@@ -4,35 +4,60 @@ import type { ExactRules } from '../../src/exact/rules';
 export const CHAIN_STATUSES = ['healthy', 'refreshing', 'retrying', 'recovering', 'needs-reauth', 'paused'] as const;
 export type ChainStatus = (typeof CHAIN_STATUSES)[number];
 
-/** Where a container's Exact Online company lives and which app it uses. Holds no secret. */
+/**
+ * Where a container's Exact Online company lives and which app it uses. Holds no secret. The worker maps `host` to
+ * a base URL from its own configuration: the input never decides where a token, secret or password is sent.
+ */
 export interface ExactTarget {
-  /** Base URL of the country host (https://start.exactonline.nl) or of a simulator. */
-  baseUrl: string;
+  /**
+   * The Exact Online stack: a country (`nl`, `be`, `de`, `uk`, `com`, `us`, `fr`, `es`) or a host key the worker's
+   * configuration defines (`simulator`, from CHAINKEEPER_SIMULATOR_ORIGINS). Give this or `baseUrl`.
+   */
+  host?: string;
+  /**
+   * Base URL, as inputs from before host keys gave it. Accepted only when it is one of the worker's hosts
+   * (e.g. `https://start.exactonline.nl`); anything else is refused before a request leaves the worker.
+   * @deprecated name the host with `host`
+   */
+  baseUrl?: string;
   /** Name of the app in the worker's configuration, which holds its client id and secret. @default 'default' */
   app: string;
   /** Login pages auto-recovery expects: `legacyExact` or `b2c`. @default 'legacyExact' */
   loginProfile?: string;
 }
 
-/** Per-container options; every one has a default. */
+/**
+ * Per-container options; every one has a default, and each is bounded (see option-limits.ts). Exact's rule
+ * durations are not among them: they come from the worker's configuration.
+ */
 export interface ContainerOptions {
-  /** Time between refreshes; never shorter than Exact's 570 s rule allows. @default 570_000 (9.5 minutes) */
+  /**
+   * Time between refreshes; at least Exact's 570 s rule and at most a day (of the worker's rules).
+   * @default 570_000 (9.5 minutes)
+   */
   refreshIntervalMs?: number;
-  /** Exact's rule durations; scaled in soaks so the workflow and the simulator agree. @default EXACT_RULES */
-  rules?: ExactRules;
-  /** First backoff after a transient failure. @default 10_000 */
+  /** First backoff after a transient failure: 1 s to 10 minutes (scaled with the worker's rules). @default 10_000 */
   retryInitialMs?: number;
-  /** Longest backoff between retries. @default 300_000 */
+  /** Longest backoff between retries: from `retryInitialMs` to an hour (scaled). @default 300_000 */
   retryMaxMs?: number;
   /**
-   * Refresh cycles one run performs before it continues as new (unless the server suggests it sooner). It bounds the
-   * history a container evicted from the worker's cache replays: about 11 events a cycle. @default 100 (about 16 hours)
+   * Refresh cycles one run performs before it continues as new (unless the server suggests it sooner), 10 to
+   * 1000. It bounds the history a container evicted from the worker's cache replays: about 11 events a cycle.
+   * @default 100 (about 16 hours)
    */
   cyclesPerRun?: number;
-  /** Auto-recoveries (browser logins) allowed per container per day, to stay clear of account lockouts. @default 3 */
+  /** Auto-recoveries (browser logins) allowed per container per day, 0 to 3, to stay clear of account lockouts. @default 3 */
   recoveriesPerDay?: number;
-  /** How long entered credentials are kept before they are deleted. @default 2_592_000_000 (30 days) */
+  /** How long entered credentials are kept before they are deleted: at most 30 days. @default 2_592_000_000 (30 days) */
   credentialsTtlMs?: number;
+}
+
+/**
+ * Options as runs started before rules came from the worker carry them in their input. Their rules are still
+ * honoured (clamped) until the run continues as new; a fresh start with `rules` is refused.
+ */
+export interface LegacyContainerOptions extends ContainerOptions {
+  rules?: ExactRules;
 }
 
 /** State carried across continue-as-new: counters and facts, never a token. */
@@ -55,7 +80,7 @@ export interface CarriedState {
   /** The chain is gone (broken or never made): a recovery or a renewal must start a new one. */
   chainLost?: boolean;
   /** Sealed credentials held in the vault for this container. */
-  credentials?: { expiresAtMs: number; rejected: boolean };
+  credentials?: CredentialsState;
   recoveries: { dayIndex: number; today: number; total: number };
   /** After a failed recovery, the next one waits until then (an hour), so a flaky login page is not hammered. */
   nextRecoveryAtMs?: number;
@@ -65,6 +90,38 @@ export interface CarriedState {
   expiryWarnedFor?: number;
   /** The TOTP step of the last submitted code: the next login waits for a later step. */
   lastTotpStep?: number;
+  /** An admin asked for one login now (`retryRecovery`): it may run past the day's cap, once. */
+  adminAskedLogin?: boolean;
+  /** Who the current chain belongs to at Exact (from `/Me`), once known. */
+  exactUser?: ExactUser;
+  /**
+   * The container that keeps the chain of this container's Exact user and app: this one stopped rather than end
+   * that one's chain at every new authorization. No automatic login runs until an admin acts.
+   */
+  duplicateOf?: string;
+}
+
+/** An Exact user as `/Me` names them; never a secret. */
+export interface ExactUser {
+  /** Exact's user GUID (`UserID`). */
+  userId: string;
+  /** `UserName`. */
+  userName?: string;
+  /** `CurrentDivision`: the company the user last worked in. */
+  division?: number;
+}
+
+/** The credentials entry in the vault, as the workflow tracks it. */
+export interface CredentialsState {
+  expiresAtMs: number;
+  /** Set by runs before suspect entries existed: Exact refused them. Read as suspect. */
+  rejected: boolean;
+  /**
+   * Why no automatic login may use this entry: a password or TOTP code was submitted and no recognised next page
+   * confirmed it (refused, an unknown page, an error, a dead worker). Cleared only by an admin: new credentials,
+   * `retryRecovery` or `verifyCredentials`.
+   */
+  suspect?: { reason: string; atMs: number };
 }
 
 /** Input of the data-container workflow. Holds no secret. */
@@ -75,6 +132,11 @@ export interface ContainerInput {
   options?: ContainerOptions;
   /** Set by continue-as-new only. */
   carried?: CarriedState;
+}
+
+/** The input as histories from before host keys and worker rules hold it: still replayed and continued. */
+export interface LegacyContainerInput extends Omit<ContainerInput, 'options'> {
+  options?: LegacyContainerOptions;
 }
 
 export interface LastError {
@@ -98,10 +160,19 @@ export interface ContainerStatus {
   accessTokenExpiresAt?: string;
   lastError?: LastError & { at: string };
   reauthReason?: string;
-  /** Sealed login credentials for auto-recovery, when present: when they are deleted, and whether Exact refused them. */
-  credentials?: { expiresAt: string; rejected: boolean };
+  /**
+   * Sealed login credentials for auto-recovery, when present: when they are deleted, and whether they are on hold
+   * (`rejected`, with the reason in `suspect`) until an admin re-enters them or asks for one more try.
+   */
+  credentials?: { expiresAt: string; rejected: boolean; suspect?: string };
+  /** Who the chain belongs to at Exact (user and division, from `/Me`), once known. */
+  exactUser?: ExactUser;
+  /** The container that keeps this Exact user's chain for the app, when this one stopped for it. */
+  duplicateOf?: string;
   /** Attempt number of the current retry series (0 when healthy). */
   retryAttempt: number;
+  /** Recovery logins so far (the last child is `recovery/<alias>/<recoveries>`). */
+  recoveries?: number;
   tokenCallsToday: number;
   refreshes: number;
   failures: number;
@@ -109,25 +180,70 @@ export interface ContainerStatus {
 }
 
 /**
- * Answer of the `accessToken` query. Validity left is computed by the caller from `expiresAt`: a query runs at
- * the workflow's last task time, which may lag the caller's clock.
+ * An access token sealed (libsodium `crypto_box_seal`) to the consumer public key inside the activity that received
+ * it: workflow state, history and queries hold only this box, which consumers open with the consumer private key.
+ */
+export interface SealedAccessToken {
+  /** Id of the consumer key it is sealed to (`consumer-<keyId>.key` opens it). */
+  keyId: string;
+  /** Base64 sealed box of the token's UTF-8 text. */
+  box: string;
+}
+
+/**
+ * Answer of the `accessToken` query: the token sealed to the consumer key, never in plaintext (whoever can query
+ * or read history is not thereby a consumer). Validity left is computed by the caller from `expiresAt`: a query
+ * runs at the workflow's last task time, which may lag the caller's clock.
  */
 export interface AccessTokenAnswer {
-  accessToken: string;
+  sealedAccessToken: SealedAccessToken;
   issuedAt: string;
   expiresAt: string;
   chain: number;
   generation: number;
 }
 
-/** Input of `renewAuthorization`: exactly one of the two. */
-export type RenewAuthorizationInput = { refreshToken: string } | { code: string };
+/**
+ * A refresh token obtained by hand, sealed to the organization's public key where it was entered
+ * (`chainkeeper enroll --refresh-token`, `chainkeeper seal --refresh-token`): only the worker's activity opens it.
+ */
+export interface SealedRefreshTokenInput {
+  /** Base64 `crypto_box_seal` of the refresh token's UTF-8 text. */
+  sealedRefreshToken: string;
+  /** Id of the organization key it is sealed to. */
+  keyId: string;
+}
+
+/**
+ * Input of `renewAuthorization`: an authorization code (single use, valid 3 minutes, so it may travel plain) or a
+ * sealed refresh token. A plaintext `{ refreshToken }` is refused by the validator.
+ */
+export type RenewAuthorizationInput = SealedRefreshTokenInput | { code: string };
+
+/** What updates accepted before refresh tokens were sealed carry in history; replays must still handle it. */
+export interface LegacyRefreshTokenInput {
+  refreshToken: string;
+}
 
 /** Input of the recovery child workflow `recovery/<alias>/<n>`. Holds no secret. */
 export interface RecoveryInput {
   alias: string;
   exact: ExactTarget;
   lastTotpStep?: number;
+  /**
+   * An admin asked for this login (`retryRecovery`, `verifyCredentials`): the first attempt may use an entry whose
+   * earlier submit was never confirmed. Never carried to a second attempt.
+   */
+  adminAsked?: boolean;
+}
+
+/** What `verifyCredentials` answers: the login's steps as they passed, and the new chain. */
+export interface VerifyReceipt {
+  alias: string;
+  /** The login's steps in order (username, password, totp, consent). */
+  steps: string[];
+  chain: number;
+  loginMs: number;
 }
 
 /** Input of `enrollCredentials`: a box sealed to the organization key, never the plaintext. */

@@ -3,11 +3,12 @@ import type { createActivities } from '../../activities';
 import type { RecoveryResult } from '../../activities/recover-chain';
 import { classifyFailure } from '../container/failures';
 import type { RecoveryInput } from '../container/types';
-import { FAILURE_TYPES } from '../failure-types';
+import { planAfterLoginFailure } from './login-plan';
 
 /**
- * Logins that failed for a passing reason (timeout, browser crash, the worker died, Exact's token endpoint
- * failing the code exchange) are tried this often in one recovery. Rejected credentials are never retried.
+ * Logins that failed before any credential was submitted (browser start, network, a server error on the first
+ * page), or whose code exchange failed after a confirmed login, or whose worker died, are tried this often in one
+ * recovery. A submit that no next page confirmed is never followed by another (see login-plan.ts).
  */
 const LOGIN_ATTEMPTS = 3;
 
@@ -16,12 +17,6 @@ const LOGIN_ATTEMPTS = 3;
  * and the authorization code of a failed exchange is simply abandoned for a fresh login.
  */
 const BETWEEN_ATTEMPTS = '30 seconds';
-
-/**
- * Failures after which a fresh login may succeed at once. Not rate limits: Exact's window outlasts the wait, and
- * each refused call counts toward blocking the key; the container's hourly retry handles those.
- */
-const PASSING_FAILURES = new Set<string>([FAILURE_TYPES.transient]);
 
 const { recoverChain } = proxyActivities<ReturnType<typeof createActivities>>({
   // A login may wait up to a TOTP step for a fresh code, then drive five pages.
@@ -38,20 +33,20 @@ export function recoveryWorkflowId(alias: string, n: number): string {
 
 /**
  * One automatic re-authorization of a broken chain: a browser login with the stored credentials and a fresh
- * TOTP code, then a new chain. Rejected credentials are never tried a second time.
+ * TOTP code, then a new chain. A credential submit that no next page confirmed is never followed by another.
  */
 export async function chainRecovery(input: RecoveryInput): Promise<RecoveryResult> {
   let lastTotpStep = input.lastTotpStep;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recoverChain({ ...input, lastTotpStep });
+      // An admin's "one more try" covers the first attempt only: a second one must respect what the first left.
+      return await recoverChain({ ...input, lastTotpStep, adminAsked: attempt === 1 && input.adminAsked === true });
     } catch (err) {
       const failure = classifyFailure(err);
       const login = failure.facts.login;
       if (login?.totpStep !== undefined) lastTotpStep = Math.max(lastTotpStep ?? 0, login.totpStep);
-      const passing =
-        (failure.type === FAILURE_TYPES.loginFailed && login?.retryable) || PASSING_FAILURES.has(failure.type);
-      if (passing && attempt < LOGIN_ATTEMPTS) {
+      // Rate limits are not retried here: Exact's window outlasts the wait; the container's hourly retry handles them.
+      if (planAfterLoginFailure(failure).retrySoon && attempt < LOGIN_ATTEMPTS) {
         await sleep(BETWEEN_ATTEMPTS);
         continue;
       }

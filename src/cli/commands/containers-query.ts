@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { dataContainer } from '../../../workflows';
 import { CHAIN_STATUS, CREDENTIALS_EXPIRE_AT } from '../../../workflows/search-attributes';
-import { CHAIN_STATUSES, type ChainStatus } from '../../../workflows/container/types';
+import { EXACT_USER_MEMO } from '../../../workflows/container/container-run';
+import { exactUserText } from '../../../workflows/container/details';
+import { CHAIN_STATUSES, type ChainStatus, type ExactUser } from '../../../workflows/container/types';
 import { UsageError } from '../alias';
 
 export { CHAIN_STATUSES };
@@ -16,6 +18,8 @@ export interface ContainerRow {
   credentialsExpireAt?: string;
   /** ISO 8601 start of the current run. */
   runningSince: string;
+  /** The chain's Exact user and division ("jdoe, division 123"), from the container's memo, once known. */
+  exactUser?: string;
 }
 
 const CONTAINER_PREFIX = 'container/';
@@ -51,6 +55,7 @@ export async function findContainers(client: Client, query: string): Promise<Con
       status: info.typedSearchAttributes.get(CHAIN_STATUS),
       credentialsExpireAt: expiry?.toISOString(),
       runningSince: info.startTime.toISOString(),
+      exactUser: exactUserText({ exactUser: info.memo?.[EXACT_USER_MEMO] as ExactUser | undefined }),
     });
   }
   return rows.sort((a, b) => a.alias.localeCompare(b.alias));

@@ -6,6 +6,7 @@ import { enrollCredentialsUpdate, forgetCredentialsUpdate } from '../../../workf
 import { checkAlias, UsageError } from '../alias';
 import { withTemporal } from './connect';
 import { readCredentials, type CredentialsSource } from './credentials-input';
+import { registerRecover, verifyLogin } from './recover';
 import { keysDirectory } from './option-values';
 
 /*
@@ -37,10 +38,10 @@ async function currentKey(): Promise<OrgKey> {
   return (await loadOrgKeys(keysDirectory(undefined))).current;
 }
 
-async function setCredentials(alias: string, options: CredentialsSource): Promise<void> {
+async function setCredentials(alias: string, options: CredentialsSource & { verify?: boolean }): Promise<void> {
   checkAlias(alias);
   const key = await currentKey();
-  const receipt = await withTemporal(async ({ client }) => {
+  await withTemporal(async ({ client }) => {
     const handle = client.workflow.getHandle(containerWorkflowId(alias));
     // Checked before asking, so nobody types a password for a misspelt alias.
     const { status } = await handle.describe();
@@ -48,12 +49,18 @@ async function setCredentials(alias: string, options: CredentialsSource): Promis
       throw new UsageError(`container "${alias}" is not running (${status.name.toLowerCase()}): enroll it first.`);
     }
     const sealed = sealCredentials(key, await validCredentials(options));
-    return handle.executeUpdate(enrollCredentialsUpdate, { args: [sealed] });
+    const stored = await handle.executeUpdate(enrollCredentialsUpdate, { args: [sealed] });
+    printStored(alias, key.keyId, stored.expiresAt);
+    // While the admin is here: a wrong password shows up now, not on the day a chain breaks.
+    if (options.verify) await verifyLogin(client, alias);
   });
-  const expiry = receipt.expiresAt
-    ? `they are deleted at ${receipt.expiresAt} (in ${Math.round((Date.parse(receipt.expiresAt) - Date.now()) / DAY_MS)} days); enter them again before then to keep auto-recovery on.`
+}
+
+function printStored(alias: string, keyId: string, expiresAt: string | undefined): void {
+  const expiry = expiresAt
+    ? `they are deleted at ${expiresAt} (in ${Math.round((Date.parse(expiresAt) - Date.now()) / DAY_MS)} days); enter them again before then to keep auto-recovery on.`
     : 'the container gave no expiry.';
-  console.log(`${alias}: credentials sealed to key ${key.keyId} and stored; ${expiry}`);
+  console.log(`${alias}: credentials sealed to key ${keyId} and stored; ${expiry}`);
 }
 
 async function sealKey(options: SealOptions): Promise<Pick<OrgKey, 'keyId' | 'publicKey'>> {
@@ -110,9 +117,8 @@ export function registerCredentials(program: Command): void {
   sourceOptions(
     credentials
       .command('set <alias>')
-      .description(
-        'ask for (or read) the login, seal it to the current organization key and store it in the container',
-      ),
+      .description('ask for (or read) the login, seal it to the current organization key and store it in the container')
+      .option('--verify', 'then log in once now, printing each step (a wrong password shows up at once)'),
   ).action(setCredentials);
   sourceOptions(
     credentials
@@ -125,4 +131,5 @@ export function registerCredentials(program: Command): void {
     .command('forget <alias>')
     .description("delete the container's stored credentials now")
     .action(forgetCredentials);
+  registerRecover(program, credentials);
 }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadEnv } from '../../config/env';
 import { sealCredentials } from '../../credentials/credentials';
+import { sealRefreshToken } from '../../credentials/refresh-token';
 import { loadOrgKeys, OrgKeyError } from '../../crypto/keys';
 import { enrollRows } from '../../enrollment/apply';
 import { createTemporalContainerAdmin } from '../../enrollment/container-admin';
@@ -9,20 +10,27 @@ import { enrollmentFileFormat, readEnrollmentFile } from '../../enrollment/enrol
 import { createProgressReporter } from '../../enrollment/progress';
 import type { CredentialSealer } from '../../enrollment/rows';
 import { anyRowFailed, renderSummary, summarize } from '../../enrollment/summary';
-import { resolveBaseUrl } from '../../exact/hosts';
+import { hostTarget } from '../../exact/hosts';
 import { MIN_REFRESH_INTERVAL_S } from '../../exact/rules';
 import { containerWorkflowId, dataContainer } from '../../../workflows';
 import { renewAuthorizationUpdate } from '../../../workflows/container/messages';
-import type { ContainerInput, ContainerOptions, RenewAuthorizationInput } from '../../../workflows/container/types';
+import type {
+  ContainerInput,
+  ContainerOptions,
+  RenewAuthorizationInput,
+  SealedRefreshTokenInput,
+} from '../../../workflows/container/types';
 import { checkAlias, UsageError } from '../alias';
 import { readSecretArgument } from '../read-secret';
 import { withTemporal } from './connect';
+import { sealRefreshTokenArgument } from './seal';
 import { secondsOption } from './option-values';
 
 interface EnrollOptions {
   refreshToken?: string;
   code?: string;
   country?: string;
+  host?: string;
   baseUrl?: string;
   app: string;
   intervalS?: string;
@@ -33,7 +41,13 @@ interface EnrollOptions {
   json?: boolean;
 }
 
-const ONE_ALIAS_ONLY = { refreshToken: '--refresh-token', code: '--code', country: '--country', baseUrl: '--base-url' };
+const ONE_ALIAS_ONLY = {
+  refreshToken: '--refresh-token',
+  code: '--code',
+  country: '--country',
+  host: '--host',
+  baseUrl: '--base-url',
+};
 const FILE_ONLY = {
   dryRun: '--dry-run',
   concurrency: '--concurrency',
@@ -60,12 +74,17 @@ async function enrollOne(alias: string, options: EnrollOptions): Promise<void> {
   if (Boolean(options.refreshToken) === Boolean(options.code)) {
     throw new UsageError('give exactly one of --refresh-token or --code (use - to read it from standard input).');
   }
+  // A refresh token is sealed to the organization key here: update input stays in history, readable by admins.
   const grant: RenewAuthorizationInput = options.code
     ? { code: readSecretArgument(options.code) }
-    : { refreshToken: readSecretArgument(options.refreshToken!) };
+    : sealRefreshTokenArgument((await loadOrgKeys(loadEnv().CHAINKEEPER_KEYS_DIR)).current, options.refreshToken!);
   const input: ContainerInput = {
     alias,
-    exact: { baseUrl: resolveBaseUrl({ country: options.country, baseUrl: options.baseUrl }), app: options.app },
+    // A host key: the worker maps it to a base URL from its own configuration.
+    exact: {
+      ...hostTarget({ country: options.country, host: options.host, baseUrl: options.baseUrl }),
+      app: options.app,
+    },
     options: containerOptions(options.intervalS),
   };
   await withTemporal(async ({ client, taskQueue }) => {
@@ -94,6 +113,19 @@ async function credentialSealer(keysDir: string): Promise<CredentialSealer> {
   }
 }
 
+/** Seals refresh tokens with the organization's current public key; without a usable key, only those rows fail. */
+async function refreshTokenSealer(keysDir: string): Promise<(refreshToken: string) => SealedRefreshTokenInput> {
+  try {
+    const { current } = await loadOrgKeys(keysDir);
+    return (refreshToken) => sealRefreshToken(current, refreshToken);
+  } catch (error) {
+    if (!(error instanceof OrgKeyError)) throw error;
+    return () => {
+      throw error;
+    };
+  }
+}
+
 /** Bulk enrollment: every row of the file, idempotently; bad rows are reported and the good ones enrolled. */
 async function enrollFile(path: string, options: EnrollOptions): Promise<void> {
   refuseOptions(options, ONE_ALIAS_ONLY, 'cannot be used with a file: it gives them per row (see `enroll --help`).');
@@ -103,6 +135,7 @@ async function enrollFile(path: string, options: EnrollOptions): Promise<void> {
   }
   const startOptions = containerOptions(options.intervalS);
   const seal = await credentialSealer(loadEnv().CHAINKEEPER_KEYS_DIR);
+  const sealToken = await refreshTokenSealer(loadEnv().CHAINKEEPER_KEYS_DIR);
   const file = await readEnrollmentFile(path, { seal, defaultApp: options.app });
   const results =
     file.rows.length === 0
@@ -114,7 +147,8 @@ async function enrollFile(path: string, options: EnrollOptions): Promise<void> {
             options.dryRun ? 'checking' : 'enrolling',
           );
           try {
-            return await enrollRows(file.rows, createTemporalContainerAdmin(client, taskQueue), {
+            const admin = createTemporalContainerAdmin(client, taskQueue, { sealRefreshToken: sealToken });
+            return await enrollRows(file.rows, admin, {
               concurrency,
               dryRun: options.dryRun,
               renew: options.renew,
@@ -150,9 +184,11 @@ async function enroll(target: string, options: EnrollOptions): Promise<void> {
 const FILE_HELP = `
 A file of containers (.csv with a header row, or .json: an array of objects) enrolls them in bulk. Columns:
   alias                   the container's name (letters, digits, ".", "_", "-")
-  country | baseUrl       nl, be, de, uk, com, us, fr, es — or a base URL (one of the two)
+  country | host         an Exact country (nl, be, de, uk, com, us, fr, es), or a host key the worker
+                          defines (simulator); one of the two (baseUrl, older files: an Exact host's URL)
   app                     the app in the worker's configuration (default: --app)
-  refreshToken | code     a refresh token or an authorization code (one of the two)
+  refreshToken | code     a refresh token (sealed to the organization key before it is sent) or an
+                          authorization code (one of the two)
   username, password, totpSecret
                           optional login credentials for auto-recovery, all three or none; sealed to the
                           organization's public key (CHAINKEEPER_KEYS_DIR) as the file is read
@@ -167,10 +203,14 @@ export function registerEnroll(program: Command): void {
     .description(
       "start keeping a container's chain alive from a refresh token or an authorization code, or enroll every row of a .csv or .json file",
     )
-    .option('--refresh-token <token>', 'a refresh token obtained by hand (- reads standard input, @file reads a file)')
+    .option(
+      '--refresh-token <token>',
+      'a refresh token obtained by hand, sealed to the organization key before it is sent (- reads standard input, @file reads a file)',
+    )
     .option('--code <code>', 'an authorization code from the redirect (- reads standard input, @file reads a file)')
-    .option('--country <country>', 'Exact Online country: nl, be, de, uk, us, fr, es')
-    .option('--base-url <url>', 'Exact Online base URL instead of a country (e.g. the simulator)')
+    .option('--country <country>', 'Exact Online country: nl, be, de, uk, com, us, fr, es')
+    .option('--host <key>', "instead of a country, a host key of the worker's configuration (e.g. simulator)")
+    .option('--base-url <url>', "deprecated: a base URL, taken only when it is one of the worker's hosts")
     .option('--app <name>', "the app in the worker's configuration", 'default')
     .option('--interval-s <seconds>', 'seconds between refreshes (at least 570), for containers started now')
     .option('--dry-run', 'file: check every row and look the containers up, change nothing')

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { getAccessToken, maxMinValidityS } from '../../consumers/access-token';
+import { consumerKeyPath, loadEnv } from '../../config/env';
+import { maxMinValidityS } from '../../consumers/access-token';
+import { createTokenProvider } from '../../consumers/token-provider';
+import { loadConsumerKeys } from '../../crypto/consumer-keys';
 import { containerWorkflowId } from '../../../workflows';
 import { statusQuery } from '../../../workflows/container/messages';
 import { checkAlias } from '../alias';
@@ -13,7 +16,10 @@ interface TokenOptions {
   timeout: string;
 }
 
-/** Prints the token alone (for `$(chainkeeper token acme)`) or as JSON: the one place a secret is printed, by design. */
+/**
+ * Prints the token alone (for `$(chainkeeper token acme)`) or as JSON: the one place a secret is printed, by design.
+ * The container answers it sealed; this machine opens it with the consumer private key.
+ */
 async function printToken(alias: string, options: TokenOptions): Promise<void> {
   checkAlias(alias);
   const minValidityS =
@@ -21,7 +27,11 @@ async function printToken(alias: string, options: TokenOptions): Promise<void> {
       ? 0
       : secondsOption(options.minValidity, '--min-validity', { min: 0, max: maxMinValidityS() });
   const timeoutMs = secondsOption(options.timeout, '--timeout', { min: 0 }) * 1000;
-  const token = await withTemporal(({ client }) => getAccessToken(client, alias, { minValidityS, timeoutMs }));
+  // Read first: without the key there is no point in waiting for a token.
+  const consumerKeys = await loadConsumerKeys(consumerKeyPath(loadEnv()));
+  const token = await withTemporal(({ client }) =>
+    createTokenProvider(client, { minValidityS, timeoutMs, consumerKeys }).get(alias),
+  );
   console.log(options.json ? JSON.stringify(token) : token.accessToken);
 }
 
@@ -37,7 +47,7 @@ export function registerInspect(program: Command): void {
   program
     .command('token <alias>')
     .description(
-      "print the container's access token; waits (within Exact's rules) for a fresh one when --min-validity asks",
+      "print the container's access token, opened with the consumer key (CHAINKEEPER_CONSUMER_KEY_PATH); waits (within Exact's rules) for a fresh one when --min-validity asks",
     )
     .option('--json', 'print JSON {accessToken, expiresAt, validForS}')
     .option('--min-validity <seconds>', `seconds the token must still be valid (0 to ${maxMinValidityS()})`)

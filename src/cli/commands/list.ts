@@ -11,13 +11,19 @@ interface ListOptions {
 
 function table(rows: ContainerRow[]): string {
   const out = new Table({
-    head: ['alias', 'status', 'credentials expire', 'running since'],
+    head: ['alias', 'status', 'exact user', 'credentials expire', 'running since'],
     style: { head: [], border: [] },
     // No rule between rows: hundreds of containers should stay readable.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const row of rows) {
-    out.push([row.alias, row.status ?? '(starting)', row.credentialsExpireAt ?? '—', row.runningSince]);
+    out.push([
+      row.alias,
+      row.status ?? '(starting)',
+      row.exactUser ?? '—',
+      row.credentialsExpireAt ?? '—',
+      row.runningSince,
+    ]);
   }
   return out.toString();
 }
@@ -38,7 +44,7 @@ async function list(options: ListOptions): Promise<void> {
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list running containers with their status and credentials expiry')
+    .description('list running containers with their status, Exact user and credentials expiry')
     .option('--status <status>', `only containers in this status: ${CHAIN_STATUSES.join(', ')}`)
     .option(
       '--query <query>',

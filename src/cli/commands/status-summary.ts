@@ -1,3 +1,4 @@
+import { exactUserText } from '../../../workflows/container/details';
 import type { ContainerStatus } from '../../../workflows/container/types';
 
 /** "in 6 min", "3 h ago": how far an instant is from now, in the largest unit that fits. */
@@ -32,10 +33,16 @@ export function statusSummary(status: ContainerStatus, nowMs: number = Date.now(
       'credentials',
       status.credentials
         ? `stored until ${when(status.credentials.expiresAt)}` +
-            (status.credentials.rejected ? '; Exact REJECTED them: enter them again' : '')
+            (status.credentials.rejected
+              ? `; ON HOLD (${status.credentials.suspect ?? 'Exact rejected them'}): enter them again, or \`chainkeeper recover\` for one more try`
+              : '')
         : 'none (auto-recovery is off)',
     ),
   );
+  // Known once /Me answered for the current chain (enrollment, recovery, or a hand-made token's first refresh).
+  const user = exactUserText(status);
+  if (user) lines.splice(status.reauthReason ? 3 : 2, 0, line('exact user', user));
+  if (status.duplicateOf) lines.push(line('duplicate of', `${status.duplicateOf} keeps this Exact user's chain`));
   if (status.retryAttempt > 0) lines.push(line('retrying', `attempt ${status.retryAttempt}`));
   if (status.lastError) {
     const { type, code, at, message } = status.lastError;

@@ -5,8 +5,7 @@
  */
 import { renderErrorPage } from './html';
 import { methodNotAllowed, readCookie, redirect, sendHtml } from './http';
-import type { PageContext } from './context';
-import { LOGIN_PATHS, pageUrl, pathFor } from './paths';
+import { type PageContext, pageLocation } from './context';
 import { SESSION_COOKIE } from './transactions';
 
 /** Longer `state` values are refused: no client needs them, and they would be echoed into a URL. */
@@ -57,20 +56,19 @@ export function handleAuthorize(ctx: PageContext): void {
     return refuse(ctx, `The state parameter is longer than ${MAX_STATE_LENGTH} characters.`);
   }
 
-  const variant = ctx.state.loginVariant;
+  const site = ctx.store.sites.forApp(clientId);
   const session = forceLogin === '1' ? undefined : ctx.store.findSession(readCookie(ctx.req, SESSION_COOKIE));
   const transaction = ctx.store.begin({
     clientId,
     redirectUri,
     oauthState,
-    variant,
-    // The B2C page asks username and password together, so it starts at the password stage.
-    stage: session !== undefined ? 'consent' : variant === 'legacy' ? 'username' : 'password',
+    site,
+    // A page that asks username and password together starts at the password stage.
+    stage: session !== undefined ? 'consent' : site.usernameAndPasswordTogether ? 'password' : 'username',
   });
   if (session !== undefined) {
     transaction.userId = session.userId;
     transaction.username = session.username;
-    return redirect(ctx.res, pageUrl(LOGIN_PATHS.consent, transaction), 302);
   }
-  redirect(ctx.res, pageUrl(pathFor(transaction), transaction), 302);
+  redirect(ctx.res, pageLocation(ctx, transaction), 302);
 }

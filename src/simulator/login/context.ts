@@ -1,11 +1,13 @@
 /**
- * What every login page handler gets, and the guard that finds the request's transaction or answers for it.
+ * What every login page handler gets, the guard that finds the request's transaction or answers for it, and
+ * the URL of the page a transaction is at (absolute when that page is on the other host).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LoginState } from '../types';
+import type { LoginHosts, LoginState } from '../types';
+import type { LoginHost } from './fields';
 import { renderErrorPage } from './html';
 import { redirect, sendHtml } from './http';
-import { pageUrl, pathFor, type LoginPath } from './paths';
+import { hostFor, pageUrl, pathFor, type LoginPath } from './paths';
 import type { LoginStore, LoginTransaction } from './transactions';
 
 export interface PageContext {
@@ -14,12 +16,26 @@ export interface PageContext {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
+  /** The listener the request came in on; absent when the pages run on one origin. */
+  hosts?: LoginHosts;
+}
+
+function hostHere(ctx: PageContext): LoginHost {
+  return ctx.hosts?.here ?? 'start';
+}
+
+/** Where the browser finds the page the transaction is at now: relative on this host, absolute on the other. */
+export function pageLocation(ctx: PageContext, transaction: LoginTransaction): string {
+  const path = pageUrl(pathFor(transaction), transaction);
+  const host = hostFor(transaction);
+  if (ctx.hosts === undefined || host === hostHere(ctx)) return path;
+  return `${ctx.hosts.originOf(host)}${path}`;
 }
 
 /**
- * The transaction named by `?tx=` when it belongs on `path`. Otherwise the response is already sent: an error
- * page for an unknown or expired login, or a redirect to the page the login is actually at (the browser went
- * back, or posted to a page of the other variant).
+ * The transaction named by `?tx=` when it belongs on `path` of this host. Otherwise the response is already
+ * sent: an error page for an unknown or expired login, or a redirect to the page the login is actually at
+ * (the browser went back, or posted to a page of another flow or host).
  */
 export function transactionOn(ctx: PageContext, path: LoginPath): LoginTransaction | undefined {
   const transaction = ctx.store.find(ctx.url.searchParams.get('tx'));
@@ -34,9 +50,9 @@ export function transactionOn(ctx: PageContext, path: LoginPath): LoginTransacti
     );
     return undefined;
   }
-  const expected = pathFor(transaction);
-  if (expected !== path) {
-    redirect(ctx.res, pageUrl(expected, transaction));
+  const onOtherHost = ctx.hosts !== undefined && hostFor(transaction) !== hostHere(ctx);
+  if (pathFor(transaction) !== path || onOtherHost) {
+    redirect(ctx.res, pageLocation(ctx, transaction));
     return undefined;
   }
   return transaction;

@@ -16,15 +16,17 @@ export interface DocumentOptions {
   title: string;
   /** The `id` of the `<html>` element (the legacy pages carry `LoginPage`). @default none */
   htmlId?: string;
+  /** The page's language. @default 'nl' (Exact's Dutch pages) */
+  lang?: string;
   /** Already-escaped body markup. */
   body: string;
 }
 
 /** A complete, minimal, styled HTML document. */
-export function renderDocument({ title, htmlId, body }: DocumentOptions): string {
+export function renderDocument({ title, htmlId, lang = 'nl', body }: DocumentOptions): string {
   const idAttr = htmlId === undefined ? '' : ` id="${escapeHtml(htmlId)}"`;
   return `<!DOCTYPE html>
-<html${idAttr} lang="nl">
+<html${idAttr} lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
 <title>${escapeHtml(title)}</title>

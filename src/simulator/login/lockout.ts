@@ -33,6 +33,14 @@ export class PasswordLockout {
     return recent.length >= PASSWORD_FAILURES_BEFORE_LOCK;
   }
 
+  /** Locks the username now, as that many wrong passwords would (for tests of a locked account). */
+  lock(username: string): void {
+    const nowMs = this.clock.nowMs();
+    const recent = this.recentFailures(username);
+    while (recent.length < PASSWORD_FAILURES_BEFORE_LOCK) recent.push(nowMs);
+    this.failures.set(keyOf(username), recent);
+  }
+
   /** Forgets the failures of a username after a successful login. */
   clear(username: string): void {
     this.failures.delete(keyOf(username));

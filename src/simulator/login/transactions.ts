@@ -1,14 +1,17 @@
 /**
  * Server-side state of logins in progress. A browser carries only an opaque transaction id (the `tx` query
  * parameter); what the user proved so far, and where the code must go, stays here. Transactions and sessions
- * expire on the simulator's clock.
+ * expire on Exact's clock.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock, LoginState } from '../types';
+import type { LoginState } from '../types';
 import { PasswordLockout } from './lockout';
+import { LoginFaults } from './login-faults';
+import type { LoginSite } from './site-style';
+import { LoginSites } from './sites';
 
-/** Where a login stands; each page accepts only its own stage. */
-export type LoginStage = 'username' | 'password' | 'totp' | 'consent';
+/** Where a login stands; each page accepts only its own stage. `stay` is the "Stay signed in?" question. */
+export type LoginStage = 'username' | 'password' | 'totp' | 'stay' | 'consent';
 
 /** One authorization request on its way through the login pages. */
 export interface LoginTransaction {
@@ -18,9 +21,10 @@ export interface LoginTransaction {
   readonly redirectUri: string;
   /** The client's `state`, returned untouched; absent when the client sent none. */
   readonly oauthState: string | undefined;
-  readonly variant: 'legacy' | 'b2c';
+  /** The login site this login started on; it keeps it to the end. */
+  readonly site: LoginSite;
   stage: LoginStage;
-  /** What the user typed at the legacy username step (not proof of anything). */
+  /** What the user typed at the username step (not proof of anything). */
   username?: string;
   /** Set once the password was right. */
   userId?: string;
@@ -47,27 +51,27 @@ function opaqueId(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** Transactions, sessions and the password lockout of one simulator. */
+/**
+ * Transactions, sessions, the password lockout, the login sites and the login faults of one simulator. Every
+ * time here is Exact's (`state.nowMs()`, the simulator clock plus its offset).
+ */
 export class LoginStore {
   readonly lockout: PasswordLockout;
+  readonly sites: LoginSites;
+  readonly faults = new LoginFaults();
   private readonly transactions = new Map<string, LoginTransaction>();
   private readonly sessions = new Map<string, LoginSession>();
 
   constructor(private readonly state: LoginState) {
-    this.lockout = new PasswordLockout(state.clock, () => state.rules.hourS);
-  }
-
-  private get clock(): Clock {
-    return this.state.clock;
+    this.lockout = new PasswordLockout({ nowMs: () => state.nowMs() }, () => state.rules.hourS);
+    this.sites = new LoginSites(() => state.loginVariant);
   }
 
   /** Starts a transaction at the first stage of the login pages. */
-  begin(
-    input: Pick<LoginTransaction, 'clientId' | 'redirectUri' | 'oauthState' | 'variant' | 'stage'>,
-  ): LoginTransaction {
+  begin(input: Pick<LoginTransaction, 'clientId' | 'redirectUri' | 'oauthState' | 'site' | 'stage'>): LoginTransaction {
     this.sweep();
     const lifetimeMs = this.state.rules.authCodeTtlS * TRANSACTION_LIFETIME_IN_CODE_TTLS * 1000;
-    const transaction: LoginTransaction = { ...input, id: opaqueId(), expiresAtMs: this.clock.nowMs() + lifetimeMs };
+    const transaction: LoginTransaction = { ...input, id: opaqueId(), expiresAtMs: this.state.nowMs() + lifetimeMs };
     this.transactions.set(transaction.id, transaction);
     return transaction;
   }
@@ -77,7 +81,7 @@ export class LoginStore {
     if (id === null) return undefined;
     const transaction = this.transactions.get(id);
     if (transaction === undefined) return undefined;
-    if (this.clock.nowMs() >= transaction.expiresAtMs) {
+    if (this.state.nowMs() >= transaction.expiresAtMs) {
       this.transactions.delete(id);
       return undefined;
     }
@@ -92,7 +96,7 @@ export class LoginStore {
   /** Opens a session for a user who passed password and TOTP; returns its id for the cookie. */
   openSession(userId: string, username: string): string {
     const id = opaqueId();
-    this.sessions.set(id, { userId, username, expiresAtMs: this.clock.nowMs() + this.state.rules.hourS * 1000 });
+    this.sessions.set(id, { userId, username, expiresAtMs: this.state.nowMs() + this.state.rules.hourS * 1000 });
     return id;
   }
 
@@ -101,7 +105,7 @@ export class LoginStore {
     if (id === undefined) return undefined;
     const session = this.sessions.get(id);
     if (session === undefined) return undefined;
-    if (this.clock.nowMs() >= session.expiresAtMs) {
+    if (this.state.nowMs() >= session.expiresAtMs) {
       this.sessions.delete(id);
       return undefined;
     }
@@ -110,7 +114,7 @@ export class LoginStore {
 
   /** Forgets what expired, so abandoned logins do not pile up in a long-running simulator. */
   private sweep(): void {
-    const now = this.clock.nowMs();
+    const now = this.state.nowMs();
     for (const [id, t] of this.transactions) if (now >= t.expiresAtMs) this.transactions.delete(id);
     for (const [id, s] of this.sessions) if (now >= s.expiresAtMs) this.sessions.delete(id);
   }
