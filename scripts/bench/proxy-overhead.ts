@@ -135,9 +135,18 @@ function difference(a: number | undefined, b: number | undefined): number | unde
 
 /** Starts proxy-process.ts and waits for its URL. */
 async function startProxyProcess(settings: object): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [...(process.env.PROXY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROXY_BENCH_PROFILE] : []), '--import', 'tsx', new URL('./proxy-process.ts', import.meta.url).pathname], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.PROXY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROXY_BENCH_PROFILE] : []),
+      '--import',
+      'tsx',
+      new URL('./proxy-process.ts', import.meta.url).pathname,
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   child.stdin.end(JSON.stringify(settings));
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   return { url: line.trim(), stop: () => void child.kill('SIGTERM') };

@@ -72,7 +72,7 @@ describe('statusSummary', () => {
         '  last refresh 2026-03-02T09:55:00.000Z (5 min ago)',
         '  next refresh 2026-03-02T10:00:40.000Z (in 40 s)',
         '  access token valid until 2026-03-02T10:05:00.000Z (in 5 min)',
-        '  credentials  stored until 2026-03-20T10:00:00.000Z (in 18 days); Exact REJECTED them: enter them again',
+        '  credentials  stored until 2026-03-20T10:00:00.000Z (in 18 days); ON HOLD (Exact rejected them): enter them again, or `chainkeeper recover` for one more try',
         '  retrying     attempt 2',
         '  last error   TransientExactError 2026-03-02T09:59:40.000Z (20 s ago): Exact answered 503',
         '  counters     40 refreshes, 2 failures, 1 token call today, 1 run',

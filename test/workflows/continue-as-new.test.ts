@@ -39,5 +39,5 @@ describe('a container over thousands of cycles (time-skipping)', () => {
       .getHandle(handle.workflowId, handle.firstExecutionRunId)
       .fetchHistory();
     expect(firstRun.events?.at(-1)?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
-  });
+  }, 180_000);
 });
