@@ -39,7 +39,8 @@ export async function measureReplayCost(stack: Stack, alias: string): Promise<Re
   };
   const times: number[] = [];
   let last = performance.now();
-  const histories = Array.from({ length: REPLAYS }, (_, i) => ({ history, workflowId: `${alias}-replay-${i}` }));
+  // The real ID: a fresh run checks its alias against it, so a replay under another ID would fail.
+  const histories = Array.from({ length: REPLAYS }, () => ({ history, workflowId: containerWorkflowId(alias) }));
   for await (const result of Worker.runReplayHistories(options, histories)) {
     if (result.error) throw result.error;
     const now = performance.now();

@@ -28,11 +28,17 @@ export async function exportHistories(address: string, outDir: string, namespace
   const connection = await Connection.connect({ address, connectTimeout: 10_000 });
   const runs: { workflowId: string; runId: string }[] = [];
   try {
-    const client = new Client({ connection, namespace });
-    for await (const execution of client.workflow.list()) {
-      runs.push({ workflowId: execution.workflowId, runId: execution.runId });
-      if (runs.length >= MAX_EXECUTIONS) break;
-    }
+    // The raw listing: memos are encrypted, and this client holds no key to decode them (nor needs one).
+    const service = new Client({ connection, namespace }).workflowService;
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await service.listWorkflowExecutions({ namespace, pageSize: 1000, nextPageToken });
+      for (const execution of page.executions ?? []) {
+        const { workflowId, runId } = execution.execution ?? {};
+        if (workflowId && runId) runs.push({ workflowId, runId });
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken && runs.length < MAX_EXECUTIONS);
   } finally {
     await connection.close();
   }
