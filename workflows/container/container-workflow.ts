@@ -104,8 +104,8 @@ function planAfterFailure(run: ContainerRun, failure: ClassifiedFailure): void {
       // early (an error that counts toward the key's block), so wait the rule out from now.
       if (failure.facts.answerMayBeLost) {
         // The retry reads the journal at once (a stored pair is taken as it is) and calls Exact only after the
-        // 570 s rule counted from now: the refresh activity refuses earlier, without a token call.
-        run.lostAnswerAtMs ??= Date.now();
+        // 570 s rule counted from the latest lost call: the refresh activity refuses earlier, without a token call.
+        run.lostAnswerAtMs = Date.now();
       }
       return run.publish('retrying');
     }
