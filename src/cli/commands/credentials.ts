@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CredentialsError, sealCredentials } from '../../credentials/credentials';
-import { keyIdOf, loadOrgKeys, type OrgKey } from '../../crypto/keys';
+import { loadOrgKeys, type OrgKey } from '../../crypto/keys';
 import { containerWorkflowId } from '../../../workflows';
 import { enrollCredentialsUpdate, forgetCredentialsUpdate } from '../../../workflows/container/messages';
 import { checkAlias, UsageError } from '../alias';
@@ -8,18 +8,15 @@ import { withTemporal } from './connect';
 import { readCredentials, type CredentialsSource } from './credentials-input';
 import { registerRecover, verifyLogin } from './recover';
 import { keysDirectory } from './option-values';
+import { sealingKey, type SealingKeyOptions } from './sealing-key';
 
 /*
  * Credentials are validated and sealed to the organization's public key on this machine; only the sealed box
  * travels. A machine that holds just the public key file (or is given the key on the command line) can seal.
  */
 
-interface SealOptions extends CredentialsSource {
-  publicKey?: string;
-  keyId?: string;
-}
+interface SealOptions extends CredentialsSource, SealingKeyOptions {}
 
-const PUBLIC_KEY_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Validation failures say which field is wrong and that nothing left this machine. */
@@ -63,34 +60,8 @@ function printStored(alias: string, keyId: string, expiresAt: string | undefined
   console.log(`${alias}: credentials sealed to key ${keyId} and stored; ${expiry}`);
 }
 
-async function sealKey(options: SealOptions): Promise<Pick<OrgKey, 'keyId' | 'publicKey'>> {
-  if (options.publicKey !== undefined) {
-    const text = options.publicKey.trim();
-    if (!PUBLIC_KEY_BASE64.test(text)) {
-      throw new UsageError('--public-key must be the base64 public key that `chainkeeper keys show` prints.');
-    }
-    const publicKey = new Uint8Array(Buffer.from(text, 'base64'));
-    const keyId = keyIdOf(publicKey);
-    if (options.keyId !== undefined && options.keyId !== keyId) {
-      throw new UsageError(
-        `--key-id ${options.keyId.slice(0, 20)} does not belong to that public key (its id is ${keyId}): copy both from \`chainkeeper keys show\`.`,
-      );
-    }
-    return { keyId, publicKey };
-  }
-  const ring = await loadOrgKeys(keysDirectory(undefined));
-  if (options.keyId === undefined) return ring.current;
-  const key = ring.keys.find((candidate) => candidate.keyId === options.keyId);
-  if (!key) {
-    throw new UsageError(
-      `there is no key ${options.keyId.slice(0, 20)} in the key directory (it has ${ring.keys.map((k) => k.keyId).join(', ')}); pass --public-key too.`,
-    );
-  }
-  return key;
-}
-
 async function sealOnly(options: SealOptions): Promise<void> {
-  const key = await sealKey(options);
+  const key = await sealingKey(options);
   const { sealedBox, keyId } = sealCredentials(key, await validCredentials(options));
   console.log(JSON.stringify({ sealedBox, keyId }));
   console.error(
