@@ -24,7 +24,7 @@ import {
   statusQuery,
   verifyCredentialsUpdate,
 } from './messages';
-import { allowOneMoreLogin, recover, recoveryDueAt } from './recovery';
+import { allowOneMoreLogin, loginsLeftToday, recover, recoveryDueAt } from './recovery';
 import { stopAsDuplicate } from './identity';
 import { validateRenewInput } from './renew-input';
 import { checkStart, settleWithWorker } from './start-settings';
@@ -256,6 +256,15 @@ async function verifyCredentials(run: ContainerRun): Promise<VerifyReceipt> {
     throw ApplicationFailure.create({
       type: FAILURE_TYPES.noCredentials,
       message: `container ${run.alias} has no credentials to verify: enter them with \`chainkeeper credentials set ${run.alias}\`.`,
+      nonRetryable: true,
+    });
+  }
+  if (loginsLeftToday(run) === 0) {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.rateLimited,
+      message:
+        `container ${run.alias} has used today's ${run.options.recoveriesPerDay} logins (a guard against account ` +
+        'lockouts): verify again tomorrow.',
       nonRetryable: true,
     });
   }

@@ -17,24 +17,30 @@ export function credentialsOnHold(credentials: CredentialsState): boolean {
 /**
  * When auto-recovery may run (now or later), or undefined when it cannot without an admin: no credentials,
  * expired ones, or ones on hold. Later means after a failed attempt's pause or the day's cap. An admin's
- * `retryRecovery` asks for one login now, past both.
+ * `retryRecovery` asks for one login now, past the hold and the pause, but not past the day's cap.
  */
 export function recoveryDueAt(run: ContainerRun): number | undefined {
-  const { credentials, recoveries, nextRecoveryAtMs, adminAskedLogin } = run.state;
+  const { credentials, nextRecoveryAtMs, adminAskedLogin } = run.state;
   if (!credentials || credentials.expiresAtMs <= Date.now()) return undefined;
-  if (adminAskedLogin) return Date.now();
+  // The day's cap holds for every login, an admin's too: the Web UI must not be a way to spend more passwords.
+  const capped = loginsLeftToday(run) === 0 ? nextDayStart(Date.now(), run.options) : undefined;
+  if (adminAskedLogin) return capped ?? Date.now();
   // Another container keeps this user's chain: a login would end it (and that one's, this one's) again.
   if (run.state.duplicateOf !== undefined) return undefined;
   if (credentialsOnHold(credentials)) return undefined;
-  const notBefore = nextRecoveryAtMs ?? 0;
+  return Math.max(nextRecoveryAtMs ?? 0, capped ?? 0);
+}
+
+/** Logins (automatic or asked for by an admin) this container may still run today. */
+export function loginsLeftToday(run: ContainerRun): number {
+  const { recoveries } = run.state;
   const today = recoveries.dayIndex === dayIndex(Date.now(), run.options) ? recoveries.today : 0;
-  if (today >= run.options.recoveriesPerDay) return Math.max(notBefore, nextDayStart(Date.now(), run.options));
-  return notBefore;
+  return Math.max(0, run.options.recoveriesPerDay - today);
 }
 
 /** How a login is asked for: by the loop (a broken chain) or by an admin who is watching (`verifyCredentials`). */
 export interface RecoveryRequest {
-  /** An admin asked for this login now; it counts toward no daily cap and reports its failure to the admin. */
+  /** An admin asked for this login now; it reports its failure to the admin (it counts toward the day's cap). */
   verify?: boolean;
 }
 
@@ -63,7 +69,7 @@ export async function recover(run: ContainerRun, request: RecoveryRequest = {}):
   const todayBefore = s.recoveries.dayIndex === today ? s.recoveries.today : 0;
   s.recoveries = {
     dayIndex: today,
-    today: todayBefore + (automatic ? 1 : 0),
+    today: todayBefore + 1,
     total: s.recoveries.total + 1,
   };
   if (s.chainLost) run.publish('recovering');
@@ -128,7 +134,8 @@ export function allowOneMoreLogin(run: ContainerRun): string {
   run.state.nextRecoveryAtMs = undefined;
   run.wakeLoop();
   run.publish();
-  return run.state.chainLost
+  if (!run.state.chainLost) return 'the hold on the credentials is lifted; they are used when the chain next breaks.';
+  return loginsLeftToday(run) > 0
     ? 'one more login starts now.'
-    : 'the hold on the credentials is lifted; they are used when the chain next breaks.';
+    : `today's ${run.options.recoveriesPerDay} logins are used: one more login starts when the day turns.`;
 }
