@@ -28,7 +28,10 @@ export interface ContainerHarness {
   sim: Simulator;
   clock: ManualClock;
   vault: Vault;
+  /** The app containers use by default (`exact.app: 'default'`). */
   app: SimApp;
+  /** Every app the worker knows, by name: `default` and those named in `moreApps`. */
+  apps: Record<string, SimApp>;
   taskQueue: string;
   /** The organization keys (seal credentials with `orgKeys.current`). */
   orgKeys: OrgKeyRing;
@@ -36,8 +39,8 @@ export interface ContainerHarness {
   consumerKeys: OrgKeyRing;
   /** A new Exact user (one chain per app and user, so one per container). */
   newUser(): SimUser;
-  /** A fresh authorization code for `user`, as the browser login would produce, at the environment's time. */
-  code(user: SimUser): Promise<string>;
+  /** A fresh authorization code for `user` and an app (`default`), as the browser login would produce, at the environment's time. */
+  code(user: SimUser, appName?: string): Promise<string>;
   /** The simulator's base URL; the worker knows it as host `simulator`. */
   baseUrl: string;
   /** Starts a container workflow (not yet enrolled) on host `simulator`, or on `exact` when given. */
@@ -71,6 +74,15 @@ export async function createContainerHarness(
      * @default Exact's countries and the simulator as host `simulator`, at real time
      */
     hosts?: (simulatorBaseUrl: string) => HostTable;
+    /** More apps the simulator registers and the worker knows, by name (each may get its own login site). @default none */
+    moreApps?: readonly string[];
+    /**
+     * The login origins the worker lets a recovery type credentials into, given the simulator's.
+     * @default all of the simulator's
+     */
+    loginOrigins?: (simulatorOrigins: readonly string[]) => readonly string[];
+    /** Activities the worker runs at once (fewer real browsers side by side). @default the SDK's */
+    maxConcurrentActivities?: number;
   } = {},
 ): Promise<ContainerHarness> {
   const keys = await createTestKeys(options.historyKey);
@@ -78,13 +90,22 @@ export async function createContainerHarness(
   const clock = new ManualClock(await env.currentTimeMs());
   const sim = createSimulator({ ...options.simulator, clock });
   const { baseUrl, loginOrigins } = await sim.start();
-  const app = sim.control.addApp({ redirectUri: 'http://127.0.0.1:18871/callback' });
+  const apps: Record<string, SimApp> = {};
+  for (const name of ['default', ...(options.moreApps ?? [])]) {
+    apps[name] = sim.control.addApp({ redirectUri: 'http://127.0.0.1:18871/callback' });
+  }
+  const app = apps.default!;
   const vault = await openVault({ url: ':memory:', sealer: keys.sealer });
   const timeout = options.timeoutsMs ?? 2000;
   const exact = createExactGateway({
-    apps: { default: { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: app.redirectUri } },
+    apps: Object.fromEntries(
+      Object.entries(apps).map(([name, { clientId, clientSecret, redirectUri }]) => [
+        name,
+        { clientId, clientSecret, redirectUri },
+      ]),
+    ),
     timeouts: { connectMs: timeout, headersMs: timeout, bodyMs: timeout },
-    extraLoginOrigins: loginOrigins,
+    extraLoginOrigins: options.loginOrigins ? [...options.loginOrigins(loginOrigins)] : loginOrigins,
     now: () => clock.nowMs(),
     hosts: options.hosts?.(baseUrl),
   });
@@ -116,6 +137,7 @@ export async function createContainerHarness(
     workflowsPath: WORKFLOWS_PATH,
     activities: synced,
     dataConverter: keys.dataConverter,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
   });
   const running = worker.run();
   let users = 0;
@@ -126,14 +148,16 @@ export async function createContainerHarness(
     clock,
     vault,
     app,
+    apps,
     taskQueue,
     orgKeys: keys.orgKeys,
     consumerKeys: keys.consumerKeys,
     newUser: () =>
       sim.control.addUser({ username: `user-${++users}-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` }),
-    async code(user) {
+    async code(user, appName = 'default') {
       clock.set(Math.max(clock.nowMs(), await env.currentTimeMs()));
-      return sim.control.authorize({ clientId: app.clientId, username: user.username }).code;
+      const { clientId } = apps[appName] ?? app;
+      return sim.control.authorize({ clientId, username: user.username }).code;
     },
     baseUrl,
     startContainer: (alias, containerOptions, exact = { host: 'simulator', app: 'default' }) =>
