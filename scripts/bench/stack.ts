@@ -8,7 +8,7 @@ import { loadKeyDirectory } from '../../src/crypto/key-directory';
 import type { HistoryKeyring } from '../../src/crypto/history-keys';
 import type { OrgKeyRing } from '../../src/crypto/keys';
 import { scaleRules, type ExactRules } from '../../src/exact/rules';
-import { createSimulator, type Simulator, type SimApp } from '../../src/simulator';
+import { createSimulator, type Simulator, type SimApp, type SimulatorOptions } from '../../src/simulator';
 import { createChainkeeperClient, type ChainkeeperClient } from '../../src/temporal/client';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { onTeardown, spawnTsx, stopChild } from './processes';
@@ -61,7 +61,7 @@ export interface Stack {
   fast: BenchSimulator;
   /** Real time: idle containers for memory, queries and enrollment. */
   real: BenchSimulator;
-  /** 1/100 time for auto-recovery with real Chromium logins. */
+  /** 1/100 time for auto-recovery with real Chromium logins, on the hybrid login flow (today's Exact). */
   recovery: BenchSimulator;
   /** The current worker process. */
   readonly worker: ChildProcess;
@@ -77,9 +77,10 @@ async function startSimulator(
   hostKey: string,
   timeScale: number,
   app: SimApp | undefined,
+  loginVariant?: SimulatorOptions['loginVariant'],
 ): Promise<BenchSimulator & { app: SimApp }> {
   const rules = scaleRules(timeScale);
-  const sim = createSimulator({ rules });
+  const sim = createSimulator({ rules, loginVariant });
   const { baseUrl } = await sim.start();
   onTeardown(() => sim.stop());
   const registered = sim.control.addApp(app ?? { redirectUri: REDIRECT_URI });
@@ -124,7 +125,8 @@ export async function startStack(): Promise<Stack> {
   const fast = await startSimulator('fast', CAPACITY_SCALE, undefined);
   const app = fast.app;
   const real = await startSimulator('real', 1, app);
-  const recovery = await startSimulator('recovery', RECOVERY_SCALE, app);
+  // Today's login at Exact: the user name on the start host, password and code on a B2C site of another origin.
+  const recovery = await startSimulator('recovery', RECOVERY_SCALE, app, 'hybrid');
   const simulators = [fast, real, recovery];
 
   const env = loadEnv({
