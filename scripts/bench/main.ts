@@ -18,6 +18,7 @@ import { idleFleet } from './fleet';
 import { cycleCosts } from './history-costs';
 import { describeMachine, oneMinuteLoad } from './machine';
 import { FULL_PLAN, QUICK_PLAN, type BenchPlan } from './plan';
+import { measureProxyPhase } from './proxy-phase';
 import { teardown, teardownOnSignals } from './processes';
 import { measureQueries } from './queries';
 import { measureRecovery } from './recovery';
@@ -68,9 +69,11 @@ async function runPhases(stack: Stack): Promise<PhaseResults> {
   progress(`enrollment and memory: ${plan.fleet} idle containers`);
   const fleet = await idleFleet(stack, plan.fleet, plan.fleetSettleS);
   const queries = [];
-  for (const consumers of plan.queryConsumers) {
-    progress(`accessToken queries: ${consumers} consumers for ${plan.querySeconds} s`);
-    queries.push(await measureQueries(stack, fleet.aliases, consumers, plan.querySeconds));
+  for (const via of ['query', 'provider'] as const) {
+    for (const consumers of plan.queryConsumers) {
+      progress(`access tokens by ${via}: ${consumers} consumers for ${plan.querySeconds} s`);
+      queries.push(await measureQueries(stack, fleet.aliases, consumers, plan.querySeconds, via));
+    }
   }
   await terminateContainers(stack, fleet.aliases);
 
@@ -95,8 +98,10 @@ async function measure(): Promise<BenchResults> {
   if (machine.loadAverage.start > machine.cores / 2) {
     progress(`the load average is ${machine.loadAverage.start}: other work on this machine will show in the figures`);
   }
+  // The proxy needs no Temporal: measured before the stack starts, on a machine without its processes.
+  const proxy = await measureProxyPhase(plan.proxy);
   stack = await startStack();
-  const phases = await runPhases(stack);
+  const phases = { ...(await runPhases(stack)), proxy };
   machine.loadAverage.end = oneMinuteLoad();
   return summarize(plan, machine, startedAt, round((Date.now() - startedAt.getTime()) / 1000, 0)!, phases);
 }

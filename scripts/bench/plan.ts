@@ -11,6 +11,8 @@ export interface BenchPlan {
   worker: RampPlan;
   baseline: RampPlan;
   recoveryBreaks: number;
+  /** The Exact API proxy's overhead: requests per level and way, and the concurrent consumers of each level. */
+  proxy: { requests: number; levels: number[] };
   /** Where results go, relative to the project root. */
   resultsPath: string;
   reportPath: string;
@@ -28,11 +30,12 @@ export const FULL_PLAN: BenchPlan = {
   mode: 'full',
   fleet: 1000,
   fleetSettleS: 15,
-  queryConsumers: [1, 10, 50],
+  queryConsumers: [1, 10, 50, 200],
   querySeconds: 10,
   worker: { levels: WORKER_LEVELS, settleS: 6, windowS: 15 },
   baseline: { levels: BASELINE_LEVELS, settleS: 4, windowS: 10 },
   recoveryBreaks: 10,
+  proxy: { requests: 2000, levels: [1, 10] },
   resultsPath: 'bench/results.json',
   reportPath: 'BENCHMARKS.md',
 };
@@ -41,11 +44,12 @@ export const QUICK_PLAN: BenchPlan = {
   mode: 'quick',
   fleet: 100,
   fleetSettleS: 3,
-  queryConsumers: [1, 10, 50],
+  queryConsumers: [1, 10, 50, 200],
   querySeconds: 2,
   worker: { levels: [30, 60], settleS: 3, windowS: 5 },
   baseline: { levels: [30, 60], settleS: 2, windowS: 4 },
   recoveryBreaks: 3,
+  proxy: { requests: 300, levels: [1, 10] },
   resultsPath: 'bench/quick/results.json',
   reportPath: 'bench/quick/BENCHMARKS.md',
 };

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { createSimulator } from '../../src/simulator';
+import { cpuSeconds, onTeardown } from './processes';
 import { percentile, round } from './stats';
 
 export interface LatencyFigures {
@@ -22,6 +23,8 @@ export interface ProxyOverheadLevel {
   /** Proxied minus direct, per percentile: what the proxy adds. */
   addedP50Ms?: number;
   addedP99Ms?: number;
+  /** CPU (user + system) the proxy's process spent per proxied request, in ms: what the proxy itself costs. */
+  proxyCpuMsPerRequest?: number;
   /** Answers other than 200 (none expected). */
   failures: number;
 }
@@ -100,7 +103,9 @@ export async function measureProxyOverhead(options: ProxyOverheadOptions = {}): 
           await time(`${proxy.url}/c-${company}/api/v1/current/Me`, CONSUMER_TOKEN, proxied);
         }
       };
+      const cpuBefore = cpuSeconds(proxy.pid);
       await Promise.all(Array.from({ length: consumers }, consumer));
+      const proxyCpuMsPerRequest = round(((cpuSeconds(proxy.pid) - cpuBefore) * 1000) / count, 2);
       const d = figures(direct);
       const p = figures(proxied);
       return {
@@ -110,6 +115,7 @@ export async function measureProxyOverhead(options: ProxyOverheadOptions = {}): 
         proxied: p,
         addedP50Ms: difference(p.p50Ms, d.p50Ms),
         addedP99Ms: difference(p.p99Ms, d.p99Ms),
+        proxyCpuMsPerRequest,
         failures,
       };
     }
@@ -133,8 +139,8 @@ function difference(a: number | undefined, b: number | undefined): number | unde
   return a === undefined || b === undefined ? undefined : round(a - b, 2);
 }
 
-/** Starts proxy-process.ts and waits for its URL. */
-async function startProxyProcess(settings: object): Promise<{ url: string; stop(): void }> {
+/** Starts proxy-process.ts and waits for its URL; a failed or interrupted benchmark stops it too. */
+async function startProxyProcess(settings: object): Promise<{ url: string; pid: number; stop(): void }> {
   const child = spawn(
     process.execPath,
     [
@@ -147,7 +153,14 @@ async function startProxyProcess(settings: object): Promise<{ url: string; stop(
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  let stopping = false;
+  const stop = (): void => {
+    // Once: a second SIGTERM would end it before it finished closing (and wrote its CPU profile).
+    if (!stopping) child.kill('SIGTERM');
+    stopping = true;
+  };
+  onTeardown(() => Promise.resolve(stop()));
   child.stdin.end(JSON.stringify(settings));
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  return { url: line.trim(), stop: () => void child.kill('SIGTERM') };
+  return { url: line.trim(), pid: child.pid!, stop };
 }

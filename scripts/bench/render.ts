@@ -1,5 +1,6 @@
 import type { CapacityWindow } from './capacity-window';
 import type { BenchPlan } from './plan';
+import { proxySection } from './proxy-phase';
 import type { BenchResults, Figure, Machine } from './results';
 import { GOALS, type PhaseResults } from './summarize';
 
@@ -298,11 +299,12 @@ export function renderReport(results: BenchResults): string {
     '',
     costsSection(phases),
     '',
-    '## `accessToken` query latency',
+    '## Access token latency: the bare `accessToken` query and the token provider',
     '',
     table(
-      ['consumers', 'queries', 'throughput', 'p50', 'p99', 'max', 'failed'],
+      ['via', 'consumers', 'asks', 'throughput', 'p50', 'p99', 'max', 'failed'],
       phases.queries.map((q) => [
+        q.via === 'provider' ? '`createTokenProvider`' : '`accessToken` query',
         q.consumers,
         q.queries,
         `${q.queriesPerS}/s`,
@@ -317,8 +319,12 @@ export function renderReport(results: BenchResults): string {
       'the encrypting client. What limits it: a query is a round trip client → server → the worker’s sticky queue → ' +
       'the cached workflow → back, with the payload codec on both ends; with more consumers than cores the answer ' +
       'waits its turn in the worker’s workflow thread and the server, so latency grows with concurrency while ' +
-      'throughput levels off. Every query is also one billable action on Temporal Cloud.',
+      'throughput levels off. Every query is also one billable action on Temporal Cloud. The token provider ' +
+      '(`createTokenProvider`, under `getAccessToken` callers such as `chainkeeper token` and the proxy) answers from ' +
+      'memory until a token nears its expiry, one query per alias for all callers at once: its latency is the ' +
+      'first ask per alias (a query) and then memory.',
     '',
+    ...proxySection(phases.proxy),
     '## Enrollment throughput',
     '',
     `${phases.fleet.containers} containers enrolled with \`enrollRows\` (the code behind \`chainkeeper enroll file.csv\`, ` +

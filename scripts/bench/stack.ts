@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import proto from '@temporalio/proto';
 import { loadEnv } from '../../src/config/env';
+import { loadConsumerKeys } from '../../src/crypto/consumer-keys';
 import { loadKeyDirectory } from '../../src/crypto/key-directory';
 import type { HistoryKeyring } from '../../src/crypto/history-keys';
 import type { OrgKeyRing } from '../../src/crypto/keys';
@@ -55,6 +56,8 @@ export interface Stack {
   taskQueue: string;
   app: SimApp;
   orgKeys: OrgKeyRing;
+  /** The consumer key pair access tokens are sealed to (one machine: it sits in the key folder). */
+  consumerKeys: OrgKeyRing;
   /** The key the worker encrypts history with (to replay histories in the benchmark). */
   historyKeys: HistoryKeyring;
   /** Compressed time (1/500) for capacity and cycle costs. */
@@ -184,6 +187,7 @@ export async function startStack(): Promise<Stack> {
     taskQueue: TASK_QUEUE,
     app,
     orgKeys: keys.org,
+    consumerKeys: await loadConsumerKeys(keysDir),
     historyKeys: keys.history,
     fast,
     real,

@@ -3,6 +3,7 @@ import type { Ramp } from './capacity';
 import type { FleetResult } from './fleet';
 import type { CycleCosts } from './history-costs';
 import type { BenchPlan } from './plan';
+import { proxyFigures, type ProxyPhase } from './proxy-phase';
 import type { QueryLevel } from './queries';
 import type { RecoveryResult } from './recovery';
 import type { ReplayCost } from './replay-cost';
@@ -19,6 +20,8 @@ export interface PhaseResults {
   /** Absent in results recorded before it was measured. */
   replay?: ReplayCost;
   recovery: RecoveryResult;
+  /** The Exact API proxy's overhead; absent in results recorded before it was measured. */
+  proxy?: ProxyPhase;
 }
 
 /** The goals of the issue, in one place. */
@@ -30,6 +33,10 @@ export const GOALS = {
   /** The issue says 400 MB: 400 × 10⁶ bytes = 381 MiB (RSS is read in KiB from /proc). */
   workerRssMiB: 381,
   memoryContainers: 1000,
+  /** Bare `accessToken` query p99 at 50 consumers. */
+  queryP99Ms: 100,
+  /** The consumer-side token provider's p99 at 200 consumers: memory speed. */
+  providerP99Ms: 5,
 } as const;
 
 /** The real refresh cadence: 9.5 minutes, in seconds. */
@@ -90,8 +97,15 @@ function queryFigures(queries: QueryLevel[]): Record<string, Figure> {
   const figures: Record<string, Figure> = {};
   for (const level of queries) {
     const who = `${level.consumers} consumer${level.consumers === 1 ? '' : 's'}`;
+    if (level.via === 'provider') {
+      const p99Goal = level.consumers === 200 ? { op: '<=' as const, value: GOALS.providerP99Ms } : undefined;
+      figures[`providerP50At${level.consumers}`] = figure(`Token provider p50, ${who}`, level.p50Ms, 'ms');
+      figures[`providerP99At${level.consumers}`] = figure(`Token provider p99, ${who}`, level.p99Ms, 'ms', p99Goal);
+      continue;
+    }
+    const p99Goal = level.consumers === 50 ? { op: '<=' as const, value: GOALS.queryP99Ms } : undefined;
     figures[`queryP50At${level.consumers}`] = figure(`accessToken query p50, ${who}`, level.p50Ms, 'ms');
-    figures[`queryP99At${level.consumers}`] = figure(`accessToken query p99, ${who}`, level.p99Ms, 'ms');
+    figures[`queryP99At${level.consumers}`] = figure(`accessToken query p99, ${who}`, level.p99Ms, 'ms', p99Goal);
   }
   return figures;
 }
@@ -119,6 +133,7 @@ export function summarize(
       'ms',
     ),
     ...queryFigures(phases.queries),
+    ...proxyFigures(phases.proxy),
     enrollmentPerS: figure('Enrollment throughput (start + renewAuthorization)', fleet.enrolledPerS, 'containers/s'),
     recoveryP50: figure('Recovery, chain break to healthy, p50', seconds(recovery.totalP50Ms), 's', {
       op: '<=',

@@ -1,5 +1,6 @@
 import { COUNTED_ERROR_STATUSES, ERROR_BUDGET_PER_HOUR, ERROR_WINDOW_MS } from './constants';
 import { ConsumerGoneError, ProxyError } from './errors';
+import { budgetWaitTimedOut } from './limit-refusals';
 
 export interface ErrorBudgetOptions {
   /** Errors per endpoint in the window after which nothing more is forwarded. @default ERROR_BUDGET_PER_HOUR (8) */
@@ -41,8 +42,11 @@ export class ErrorBudget {
     this.now = options.now ?? Date.now;
   }
 
-  /** Waits until a request to endpoint `key` cannot spend the budget; `label` names it in the refusal. */
-  async admit(key: string, label: string, signal?: AbortSignal): Promise<BudgetTicket> {
+  /**
+   * Waits until a request to endpoint `key` cannot spend the budget; `label` names it in the refusal. Past
+   * `deadlineMs` (our clock) it stops waiting with a 503 `queue_timeout`.
+   */
+  async admit(key: string, label: string, signal?: AbortSignal, deadlineMs?: number): Promise<BudgetTicket> {
     let endpoint = this.endpoints.get(key);
     if (!endpoint) this.endpoints.set(key, (endpoint = { errorsAtMs: [], inFlight: 0, waiters: [] }));
     for (;;) {
@@ -51,7 +55,7 @@ export class ErrorBudget {
       const refusal = this.refusal(endpoint, label, now);
       if (refusal) throw refusal;
       if (endpoint.errorsAtMs.length + endpoint.inFlight < this.limit) break;
-      await this.nextRelease(endpoint, signal);
+      await this.nextRelease(endpoint, signal, deadlineMs === undefined ? undefined : { deadlineMs, label });
     }
     endpoint.inFlight++;
     return { release: this.releaser(endpoint) };
@@ -97,17 +101,38 @@ export class ErrorBudget {
     };
   }
 
-  private nextRelease(endpoint: Endpoint, signal?: AbortSignal): Promise<void> {
+  private nextRelease(
+    endpoint: Endpoint,
+    signal?: AbortSignal,
+    until?: { deadlineMs: number; label: string },
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new ConsumerGoneError());
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const at = endpoint.waiters.indexOf(wake);
+        if (at !== -1) endpoint.waiters.splice(at, 1);
+      };
       const onAbort = (): void => {
-        endpoint.waiters.splice(endpoint.waiters.indexOf(wake), 1);
+        settle();
         reject(new ConsumerGoneError());
       };
       const wake = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        settle();
         resolve();
       };
+      if (until) {
+        timer = setTimeout(
+          () => {
+            settle();
+            reject(budgetWaitTimedOut(until.label, endpoint.inFlight));
+          },
+          Math.max(0, until.deadlineMs - this.now()),
+        );
+        timer.unref();
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       endpoint.waiters.push(wake);
     });

@@ -31,3 +31,18 @@ export function queueTimedOut(
     Math.max(1, waitS),
   );
 }
+
+/**
+ * A request waited its whole queue timeout for requests to its endpoint to come back: as many were on their way
+ * as could each still be an error within the endpoint's budget. A 503, as for the company's queue.
+ */
+export function budgetWaitTimedOut(label: string, inFlight: number): ProxyError {
+  return new ProxyError(
+    503,
+    'queue_timeout',
+    `waited too long behind the ${inFlight} requests to ${label} still on their way (each could be an error, ` +
+      'and the proxy keeps every endpoint below the 10 errors an hour at which Exact blocks the app key); try ' +
+      'again later.',
+    1,
+  );
+}

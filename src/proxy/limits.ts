@@ -45,7 +45,8 @@ interface Company extends CompanyWindows {
 export class CompanyLimits {
   private readonly companies = new Map<string, Company>();
   private readonly maxInFlight: number;
-  private readonly queueTimeoutMs: number;
+  /** Longest a request waits before it is sent (ms). */
+  readonly queueTimeoutMs: number;
   private readonly marginMs: number;
   private readonly now: () => number;
 
@@ -56,12 +57,15 @@ export class CompanyLimits {
     this.now = options.now ?? Date.now;
   }
 
-  /** Waits for leave to send to company `key` (`label` names it in messages); `signal` drops the wait. */
-  acquire(key: string, label: string, signal?: AbortSignal): Promise<Permit> {
+  /**
+   * Waits for leave to send to company `key` (`label` names it in messages); `signal` drops the wait. The queue
+   * timeout counts from `sinceMs` (when the request started waiting, before the error budget let it through).
+   */
+  acquire(key: string, label: string, signal?: AbortSignal, sinceMs?: number): Promise<Permit> {
     const company = this.company(key, label);
     if (signal?.aborted) return Promise.reject(new ConsumerGoneError());
     return new Promise<Permit>((resolve, reject) => {
-      const since = this.now();
+      const since = sinceMs ?? this.now();
       let settled = false;
       const leave = (): void => {
         settled = true;
@@ -87,7 +91,7 @@ export class CompanyLimits {
       if (settled) return; // the usual case: sent at once, no timer needed
       waiter.timeout = setTimeout(
         () => waiter.refuse(queueTimedOut(company, company.label, this.queueTimeoutMs, this.now())),
-        this.queueTimeoutMs,
+        Math.max(0, since + this.queueTimeoutMs - this.now()),
       );
       waiter.timeout.unref();
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -36,12 +36,15 @@ export async function relay(parts: ForwarderParts, r: Relay): Promise<void> {
   const endpointLabel = `${route.endpoint} of "${route.alias}"${route.division ? ` in division ${route.division}` : ''}`;
   for (;;) {
     record.attempts++;
-    const ticket = await parts.budget.admit(endpointKey, endpointLabel, r.signal);
+    // One queue timeout for both waits: for the endpoint's error budget, then for the company's limits.
+    const waitingSince = parts.now();
+    const deadline = waitingSince + parts.limits.queueTimeoutMs;
+    const ticket = await parts.budget.admit(endpointKey, endpointLabel, r.signal, deadline);
     let permit;
     let token: string;
     let answer: ExactAnswer | ExactFailure;
     try {
-      permit = await parts.limits.acquire(companyKey, companyLabel, r.signal);
+      permit = await parts.limits.acquire(companyKey, companyLabel, r.signal, waitingSince);
       record.queuedMs += permit.queuedMs;
       parts.metrics.queued(route.alias, permit.queuedMs);
       token = await accessToken(parts, route.alias);

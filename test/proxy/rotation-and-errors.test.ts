@@ -24,8 +24,12 @@ describe('the proxy against token rotation and Exact’s error budget (simulator
     h.sim.control.addFault({ route: 'me', kind: 'delay', delayMs: 30 });
     h.tokens.onGet = (count) => {
       if (count !== 15) return;
-      clock.set(T + 601 * S); // the old token expires at Exact, and the container has the new one
-      h!.tokens.tokens.set('acme', second.accessToken);
+      // Halfway through the delay of the request now being sent (the old token's 15th): it, and any other still
+      // on its way, reaches Exact's token check after the old token expired, whatever the machine's load.
+      setTimeout(() => {
+        clock.set(T + 601 * S); // the old token expires at Exact, and the container has the new one
+        h!.tokens.tokens.set('acme', second.accessToken);
+      }, 15);
     };
 
     const burst = Array.from({ length: 40 }, () => h!.call('/acme/api/v1/current/Me'));
