@@ -321,8 +321,8 @@ export function renderReport(results: BenchResults): string {
       'waits its turn in the worker’s workflow thread and the server, so latency grows with concurrency while ' +
       'throughput levels off. Every query is also one billable action on Temporal Cloud. The token provider ' +
       '(`createTokenProvider`, under `getAccessToken` callers such as `chainkeeper token` and the proxy) answers from ' +
-      'memory until a token nears its expiry, one query per alias for all callers at once: its latency is the ' +
-      'first ask per alias (a query) and then memory.',
+      'memory until a token nears its expiry, one query per alias for all callers at once. Its figures are the ' +
+      "steady state, after each alias's first token (one bare query) was fetched.",
     '',
     ...proxySection(phases.proxy),
     '## Enrollment throughput',
