@@ -2,10 +2,27 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
+import { importBoundaries } from './eslint/import-boundaries.js';
 
-/** Node built-ins, with and without the `node:` prefix: none of them belongs in deterministic workflow code. */
-const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
+/** Globals that are not deterministic or not there in the workflow sandbox (workflows/ and the contract it imports). */
+const workflowGlobals = {
+  languageOptions: { globals: { ...globals.es2023 } },
+  rules: {
+    'no-restricted-globals': [
+      'error',
+      ...['process', 'require', 'fetch', 'setInterval', 'setImmediate', 'performance', 'crypto', 'Buffer'].map(
+        (name) => ({ name, message: `${name} is not deterministic or not available in workflows/.` }),
+      ),
+    ],
+  },
+};
+
+/**
+ * Where a folder may import from; test/lint/boundaries.test.ts shows a forbidden import fails.
+ * @param {string[]} files
+ * @param {import('./eslint/import-boundaries.js').Options} options
+ */
+const boundary = (files, options) => ({ files, rules: { 'boundaries/imports': ['error', options] } });
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', 'data/', 'test-results/', 'bench/', 'soak/'] },
@@ -15,7 +32,7 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'eslint/*.js', 'bin/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -26,34 +43,24 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
-  {
-    // Workflow code is replayed: it may import only the workflow SDK, types, its own folder and the pure rules module.
-    files: ['workflows/**/*.ts'],
-    languageOptions: { globals: { ...globals.es2023 } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({
-            name,
-            message: 'workflows/ must be deterministic: no Node built-ins.',
-          })),
-          patterns: [
-            {
-              regex: '^(?!@temporalio/workflow$|\\./|\\.\\./(?!\\.\\.|src/)|(\\.\\./)+src/exact/rules$)',
-              allowTypeImports: true,
-              message:
-                'workflows/ imports only @temporalio/workflow, types, other workflows/ files and src/exact/rules.',
-            },
-          ],
-        },
-      ],
-      'no-restricted-globals': [
-        'error',
-        ...['process', 'require', 'fetch', 'setInterval', 'setImmediate', 'performance', 'crypto', 'Buffer'].map(
-          (name) => ({ name, message: `${name} is not deterministic or not available in workflows/.` }),
-        ),
-      ],
-    },
-  },
+  { plugins: { boundaries: { rules: { imports: importBoundaries } } } },
+  boundary(['workflows/**/*.ts'], {
+    allow: ['^@temporalio/workflow$', '^workflows/', '^contract/', '^src/exact/rules$'],
+    types: ['^@temporalio/common(/|$)'],
+    because: 'workflow code is replayed: it imports only @temporalio/workflow, the contract and src/exact/rules.',
+  }),
+  boundary(['contract/**/*.ts'], {
+    allow: ['^@temporalio/workflow$', '^contract/', '^src/exact/rules$'],
+    types: ['^src/(exact|browser|notify)/'],
+    because: 'workflows import the contract, so it holds types, constants and message definitions only.',
+  }),
+  boundary(['activities/**/*.ts'], {
+    forbid: ['^workflows(/|$)'],
+    because: 'activities share types with workflows through contract/, never by importing them.',
+  }),
+  boundary(['src/{exact,vault,crypto,browser,credentials,notify,observability,consumers}/**/*.ts'], {
+    forbid: ['^workflows(/|$)', '^activities(/|$)', '^src/simulator(/|$)'],
+    because: 'libraries in src/ know nothing of Temporal code or the simulator; shared types are in contract/.',
+  }),
+  { files: ['workflows/**/*.ts', 'contract/**/*.ts'], ...workflowGlobals },
 );

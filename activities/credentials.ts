@@ -3,8 +3,9 @@ import type { ConsumerPublicKey } from '../src/crypto/consumer-keys';
 import type { OrgKeyRing } from '../src/crypto/keys';
 import type { Logger } from '../src/log';
 import type { Vault } from '../src/vault/vault';
-import type { SealedCredentialsInput } from '../workflows/container/types';
-import { chainkeeperFailure, FAILURE_TYPES } from './failures';
+import type { StoreCredentialsRequest } from '../contract/activities';
+import { FAILURE_TYPES } from '../contract/failures';
+import { chainkeeperFailure } from './failures';
 
 export interface CredentialsDeps {
   vault: Vault;
@@ -14,12 +15,6 @@ export interface CredentialsDeps {
   keys?: OrgKeyRing;
   /** Access tokens leave activities sealed to this key, those of a recovery's new chain too. */
   consumerKey: ConsumerPublicKey;
-}
-
-export interface StoreCredentialsRequest {
-  alias: string;
-  sealed: SealedCredentialsInput;
-  expiresAtMs: number;
 }
 
 /**

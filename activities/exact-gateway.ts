@@ -13,7 +13,7 @@ import {
 import type { HttpTimeouts } from '../src/exact/http';
 import { createHostTable, DEFAULT_SIMULATOR_KEY, type HostLookup, type HostTable } from '../src/exact/known-hosts';
 import type { ExactOutcome, TokenPair } from '../src/exact/outcomes';
-import type { ExactTarget } from '../workflows/container/types';
+import type { ExactTarget } from '../contract/container';
 
 /** Who the current user is, from `/api/v1/current/Me`; no secret. */
 export interface MeSummary {

@@ -1,8 +1,9 @@
 import type { ExactOutcome } from '../src/exact/outcomes';
 import type { ChainRecord, ExactIdentity } from '../src/vault/vault';
-import type { ExactTarget } from '../workflows/container/types';
+import type { ExactTarget } from '../contract/container';
 import type { MeSummary } from './exact-gateway';
-import { chainkeeperFailure, FAILURE_TYPES } from './failures';
+import { FAILURE_TYPES } from '../contract/failures';
+import { chainkeeperFailure } from './failures';
 import type { RefreshDeps } from './refresh-chain';
 
 /** Holders found not running are passed over this many times before the claim is decided. */

@@ -1,6 +1,7 @@
-import type { ExactTarget } from '../workflows/container/types';
+import type { ExactTarget } from '../contract/container';
 import type { ExactGateway } from './exact-gateway';
-import { chainkeeperFailure, FAILURE_TYPES } from './failures';
+import { FAILURE_TYPES } from '../contract/failures';
+import { chainkeeperFailure } from './failures';
 
 /**
  * Refuses a container whose host the worker does not know, before anything is read or sent: no token, secret or

@@ -1,32 +1,19 @@
 import type { ConsumerPublicKey } from '../src/crypto/consumer-keys';
 import type { OrgKeyRing } from '../src/crypto/keys';
-import {
-  disabledWebhookNotifier,
-  type WebhookDelivery,
-  type WebhookEvent,
-  type WebhookNotifier,
-} from '../src/notify/webhooks';
+import type { ContainerActivities } from '../contract/activities';
+import { disabledWebhookNotifier, type WebhookNotifier } from '../src/notify/webhooks';
 import { noopRefreshMetrics, type RefreshMetrics } from '../src/observability/metrics';
 import type { Logger } from '../src/log';
 import type { Vault } from '../src/vault/vault';
-import { deleteCredentials, storeCredentials, type StoreCredentialsRequest } from './credentials';
+import { deleteCredentials, storeCredentials } from './credentials';
 import type { ExactGateway } from './exact-gateway';
 import { activityCancellation, whileHeartbeating } from './heartbeat';
-import { hostSettings, type HostSettings, type HostSettingsRequest } from './host-settings';
+import { hostSettings } from './host-settings';
 import { LoginProgress } from './login-progress';
-import { recoverChain, type RecoveryResult, type RecoverySettings } from './recover-chain';
+import { recoverChain, type RecoverySettings } from './recover-chain';
 import { refreshChain } from './refresh-chain';
 import { toSnapshot } from './snapshot';
 import { adoptRefreshToken, exchangeCode } from './start-chain';
-import type {
-  AdoptRefreshTokenRequest,
-  AuditRequest,
-  ChainSnapshot,
-  ExchangeCodeRequest,
-  RefreshRequest,
-  RefreshResult,
-} from './types';
-import type { RecoveryInput } from '../workflows/container/types';
 
 /** What the activities need from the worker. */
 export interface ActivityDeps {
@@ -70,27 +57,27 @@ async function counted<T extends { tokenCallMade?: boolean }>(
   }
 }
 
-/** The activities, as thin adapters from Temporal to src/ (the samples' dependency-injection pattern). */
-export function createActivities(deps: ActivityDeps) {
+/**
+ * The activities, as thin adapters from Temporal to src/ (the samples' dependency-injection pattern). Their
+ * shape is the contract's, which is all the workflows see of them.
+ */
+export function createActivities(deps: ActivityDeps): ContainerActivities {
   const ctx = { ...deps, now: deps.now ?? Date.now };
   const metrics = deps.metrics ?? noopRefreshMetrics;
   const notifier = deps.notifier ?? disabledWebhookNotifier;
   return {
-    refreshChain: (request: RefreshRequest): Promise<RefreshResult> =>
+    refreshChain: (request) =>
       counted(metrics, () => refreshChain({ ...ctx, signal: activityCancellation() }, request)),
-    exchangeCode: (request: ExchangeCodeRequest): Promise<ChainSnapshot> => exchangeCode(ctx, request),
-    /** Local activity: the worker's host and rules for a container (its configuration, never the input's). */
-    hostSettings: (request: HostSettingsRequest): Promise<HostSettings> =>
-      Promise.resolve(hostSettings(ctx.exact, request)),
-    adoptRefreshToken: (request: AdoptRefreshTokenRequest): Promise<ChainSnapshot> => adoptRefreshToken(ctx, request),
-    async loadChain({ alias }: { alias: string }): Promise<ChainSnapshot | null> {
+    exchangeCode: (request) => exchangeCode(ctx, request),
+    hostSettings: (request) => Promise.resolve(hostSettings(ctx.exact, request)),
+    adoptRefreshToken: (request) => adoptRefreshToken(ctx, request),
+    async loadChain({ alias }) {
       const record = await ctx.vault.readChain(alias);
       return record ? toSnapshot(record, ctx.consumerKey) : null;
     },
-    storeCredentials: (request: StoreCredentialsRequest): Promise<void> => storeCredentials(ctx, request),
-    deleteCredentials: (request: { alias: string; reason: string }): Promise<boolean> =>
-      deleteCredentials(ctx, request),
-    async recoverChain(input: RecoveryInput): Promise<RecoveryResult> {
+    storeCredentials: (request) => storeCredentials(ctx, request),
+    deleteCredentials: (request) => deleteCredentials(ctx, request),
+    async recoverChain(input) {
       try {
         // A login takes seconds to minutes: heartbeats let a dead worker's recovery be retried soon, and carry
         // its progress (steps passed, a submit awaiting its next page).
@@ -111,12 +98,11 @@ export function createActivities(deps: ActivityDeps) {
         throw error;
       }
     },
-    /** Sends a signed notification when webhooks are configured; never fails (delivery problems are reported). */
-    notify: (event: WebhookEvent): Promise<WebhookDelivery> => notifier.notify(event),
-    async recordAudit({ alias, kind, detail }: AuditRequest): Promise<void> {
+    notify: (event) => notifier.notify(event),
+    async recordAudit({ alias, kind, detail }) {
       await ctx.vault.appendAudit(alias, { kind, at: new Date(ctx.now()), detail });
     },
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type Activities = ContainerActivities;

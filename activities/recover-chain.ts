@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { LoginFailedError, LoginInputError, loginAndAuthorize, type LoginPageFactory } from '../src/browser';
 import { CredentialsError, openCredentials } from '../src/credentials/credentials';
-import type { LoginFacts } from '../workflows/failure-types';
-import type { RecoveryInput } from '../workflows/container/types';
+import type { RecoveryInput, RecoveryResult } from '../contract/activities';
+import { FAILURE_TYPES, type LoginFacts } from '../contract/failures';
 import type { CredentialsDeps } from './credentials';
 import type { ExactGateway } from './exact-gateway';
-import { chainkeeperFailure, FAILURE_TYPES } from './failures';
+import { chainkeeperFailure } from './failures';
 import { refuseUnknownHost } from './host-guard';
 import type { LoginProgress } from './login-progress';
 import { exchangeCode } from './start-chain';
-import type { ChainSnapshot } from './types';
 
 /** How the worker runs browser logins. */
 export interface RecoverySettings {
@@ -26,15 +25,6 @@ export interface RecoverySettings {
 export interface RecoveryDeps extends CredentialsDeps {
   exact: ExactGateway;
   recovery?: RecoverySettings;
-}
-
-export interface RecoveryResult {
-  chain: ChainSnapshot;
-  /** The login's steps as they passed (username, password, totp, consent), for an admin who verifies. */
-  steps: string[];
-  /** The TOTP step whose code was submitted; the next login must use a later one. */
-  totpStep?: number;
-  loginMs: number;
 }
 
 function loginFailure(error: LoginFailedError): ReturnType<typeof chainkeeperFailure> {

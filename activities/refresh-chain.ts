@@ -3,11 +3,12 @@ import type { Logger } from '../src/log';
 import { VaultError } from '../src/vault/errors';
 import type { AuditEvent, ChainRecord, ChainVersion, TokenWrite, Vault } from '../src/vault/vault';
 import type { ExactGateway } from './exact-gateway';
-import { chainkeeperFailure, exactFailure, FAILURE_TYPES } from './failures';
+import { FAILURE_TYPES } from '../contract/failures';
+import { chainkeeperFailure, exactFailure } from './failures';
 import { identifyChain } from './exact-identity';
 import { refuseUnknownHost } from './host-guard';
 import { toSnapshot } from './snapshot';
-import type { RefreshRequest, RefreshResult } from './types';
+import type { RefreshRequest, RefreshResult } from '../contract/activities';
 
 export interface RefreshDeps {
   vault: Vault;

@@ -1,6 +1,6 @@
 import { sealAccessToken, type ConsumerPublicKey } from '../src/crypto/consumer-keys';
 import type { ChainRecord } from '../src/vault/vault';
-import type { ChainSnapshot } from './types';
+import type { ChainSnapshot } from '../contract/activities';
 
 /**
  * What the workflow keeps of a journal record. The access token is sealed to the consumer public key here, the

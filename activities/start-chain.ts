@@ -2,11 +2,12 @@ import { openRefreshToken, RefreshTokenError } from '../src/credentials/refresh-
 import type { OrgKeyRing } from '../src/crypto/keys';
 import type { Vault } from '../src/vault/vault';
 import type { RefreshDeps } from './refresh-chain';
-import { chainkeeperFailure, exactFailure, FAILURE_TYPES } from './failures';
+import { FAILURE_TYPES } from '../contract/failures';
+import { chainkeeperFailure, exactFailure } from './failures';
 import { identifyChain } from './exact-identity';
 import { refuseUnknownHost } from './host-guard';
 import { toSnapshot } from './snapshot';
-import type { AdoptRefreshTokenRequest, ChainSnapshot, ExchangeCodeRequest } from './types';
+import type { AdoptRefreshTokenRequest, ChainSnapshot, ExchangeCodeRequest } from '../contract/activities';
 
 /** Starts the next chain over whatever the journal holds; a renewal supersedes the old chain by design. */
 async function startChain(vault: Vault, alias: string, first: Parameters<Vault['startChain']>[2]) {

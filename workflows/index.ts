@@ -1,3 +1,4 @@
 /** Every workflow the worker runs; the worker's `workflowsPath` points here. */
-export { dataContainer, containerWorkflowId } from './container/container-workflow';
+export { dataContainer } from './container/container-workflow';
+export { containerWorkflowId } from '../contract/container';
 export { chainRecovery, recoveryWorkflowId } from './recovery/recovery-workflow';

@@ -10,10 +10,10 @@ import { loadConsumerKeys, openAccessToken } from '../crypto/consumer-keys';
 import type { OrgKeyRing } from '../crypto/keys';
 import { SealedBoxError } from '../crypto/seal';
 import { ACCESS_TOKEN_TTL_S, EXACT_RULES, type ExactRules } from '../exact/rules';
-import { containerWorkflowId } from '../../workflows';
-import { accessTokenQuery, refreshNowSignal, statusQuery } from '../../workflows/container/messages';
-import { earliestRefreshAt, resolveOptions } from '../../workflows/container/schedule';
-import type { AccessTokenAnswer, ContainerStatus } from '../../workflows/container/types';
+import { accessTokenQuery, refreshNowSignal, statusQuery } from '../../contract/messages';
+import { refreshAllowedAt } from '../../contract/refresh-timing';
+import { containerWorkflowId, type ContainerStatus } from '../../contract/container';
+import type { AccessTokenAnswer } from '../../contract/sealed';
 import {
   ContainerNotFoundError,
   InvalidTokenRequestError,
@@ -156,7 +156,7 @@ async function freshToken(handle: ContainerHandle, request: Request): Promise<Se
         return { sealedAccessToken: answer.sealedAccessToken, expiresAt: answer.expiresAt, validForS };
       }
       await refuseWhenStuck(handle, alias);
-      const allowedAt = earliestRefreshAt(Date.parse(answer.issuedAt), resolveOptions({ rules: request.rules }));
+      const allowedAt = refreshAllowedAt(Date.parse(answer.issuedAt), request.rules);
       if (allowedAt > request.deadline) {
         throw new TokenTimeoutError(
           alias,

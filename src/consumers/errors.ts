@@ -1,4 +1,4 @@
-import type { ChainStatus } from '../../workflows/container/types';
+import type { ChainStatus } from '../../contract/container';
 
 /** No container runs under this alias. */
 export class ContainerNotFoundError extends Error {

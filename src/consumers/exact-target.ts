@@ -2,8 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { HostTable } from '../exact/known-hosts';
 import type { ExactTarget } from '../proxy/targets';
-import { containerWorkflowId } from '../../workflows';
-import type { ContainerInput } from '../../workflows/container/types';
+import { containerWorkflowId, type ContainerInput } from '../../contract/container';
 import { ContainerNotFoundError } from './errors';
 
 /** A container's input names a host this machine's configuration does not know: no token is sent there. */

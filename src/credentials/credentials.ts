@@ -1,7 +1,7 @@
 import { validateTotpSecret } from '../browser/totp';
 import type { OrgKey, OrgKeyRing } from '../crypto/keys';
 import { openSealedBoxToString, sealToPublicKey } from '../crypto/seal';
-import type { SealedCredentialsInput } from '../../workflows/container/types';
+import type { SealedCredentialsInput } from '../../contract/sealed';
 
 /** What a human types to log in to Exact Online; only ever in memory, sealed everywhere else. */
 export interface LoginCredentials {

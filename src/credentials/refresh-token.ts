@@ -1,6 +1,6 @@
 import type { OrgKey, OrgKeyRing } from '../crypto/keys';
 import { openSealedBoxToString, sealToPublicKey } from '../crypto/seal';
-import type { SealedRefreshTokenInput } from '../../workflows/container/types';
+import type { SealedRefreshTokenInput } from '../../contract/sealed';
 
 /*
  * A refresh token obtained by hand starts a new chain through `renewAuthorization`. Update input stays in the

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { SealedAccessToken } from '../../workflows/container/types';
+import type { SealedAccessToken } from '../../contract/sealed';
 import {
   generateOrgKeyPair,
   KeyFileError,

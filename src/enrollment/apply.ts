@@ -1,4 +1,4 @@
-import type { ChainStatus, ContainerInput, ContainerOptions } from '../../workflows/container/types';
+import type { ChainStatus, ContainerInput, ContainerOptions } from '../../contract/container';
 import type { ContainerAdmin } from './container-admin';
 import type { EnrollmentRow } from './rows';
 

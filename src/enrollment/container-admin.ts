@@ -1,15 +1,10 @@
 import { QueryRejectedError, WorkflowClient, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { containerWorkflowId, dataContainer } from '../../workflows';
-import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
-import type {
-  ContainerInput,
-  ContainerStatus,
-  CredentialsReceipt,
-  RenewAuthorizationInput,
-  SealedCredentialsInput,
-  SealedRefreshTokenInput,
-} from '../../workflows/container/types';
+import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
+import type { ContainerInput, ContainerStatus } from '../../contract/container';
+import type { CredentialsReceipt } from '../../contract/messages';
+import type { RenewAuthorizationInput, SealedCredentialsInput, SealedRefreshTokenInput } from '../../contract/sealed';
 import type { FileGrant } from './rows';
 
 /** What bulk enrollment needs from the containers: look one up, start it, hand it a chain and credentials. */

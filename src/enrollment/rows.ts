@@ -3,7 +3,8 @@ import { checkAlias } from '../cli/alias';
 import { CredentialsError, parseCredentials, type LoginCredentials } from '../credentials/credentials';
 import { ExactSettingsError } from '../exact/errors';
 import { hostTarget } from '../exact/hosts';
-import type { ExactTarget, SealedCredentialsInput } from '../../workflows/container/types';
+import type { ExactTarget } from '../../contract/container';
+import type { SealedCredentialsInput } from '../../contract/sealed';
 
 /** The columns of an enrollment file (CSV header names, JSON field names), in the order the usage text lists them. */
 export const ENROLLMENT_COLUMNS = [

@@ -21,14 +21,4 @@ export { createTokenClient } from './token-client';
 export type { ExactCall, TokenClient, TokenClientOptions } from './token-client';
 export { createApiClient, parseMe } from './api-client';
 export type { ApiClient, ApiClientOptions, MeInfo } from './api-client';
-export {
-  ExactError,
-  TransientExactError,
-  RateLimitedError,
-  TooEarlyError,
-  ChainBrokenError,
-  MisconfiguredError,
-  ExactSettingsError,
-  errorFromOutcome,
-  NON_RETRYABLE_EXACT_ERRORS,
-} from './errors';
+export { ExactSettingsError, failureMessage } from './errors';

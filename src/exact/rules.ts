@@ -1,7 +1,7 @@
 /**
  * Exact Online's rules for OAuth chains and the REST API, in one place, with units.
  *
- * Sources are in ../shared/reference/exact-online-facts.md (sections 2 and 4). Every duration is
+ * Where each rule comes from, and how sure we are: docs/exact-online.md. Every duration is
  * part of {@link ExactRules} so a soak can run the same rules at, say, 1/100 of real time:
  * the simulator and the workflow scale together with {@link scaleRules}.
  *

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import type { ChainStatus } from '../../workflows/container/types';
+import type { ChainStatus } from '../../contract/container';
 import { CHAIN_STATUSES, type ChainkeeperMetrics } from './metrics';
 
 /**

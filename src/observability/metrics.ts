@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import { CHAIN_STATUSES, type ChainStatus } from '../../workflows/container/types';
-import { FAILURE_TYPES } from '../../workflows/failure-types';
+import { CHAIN_STATUSES, type ChainStatus } from '../../contract/container';
+import { FAILURE_TYPES } from '../../contract/failures';
 
 export { CHAIN_STATUSES };
 

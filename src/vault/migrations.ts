@@ -132,6 +132,9 @@ export function migrateSqlite(db: SqliteDatabase): void {
  * start together take turns instead of racing on CREATE TABLE.
  */
 export async function migratePostgres(pool: PgPool): Promise<void> {
+  // Up to date: nothing to write, so a worker starts on a store that refuses writes (read-only, full disk) and
+  // waits in `retrying` like a running one, instead of failing to start until the store takes writes again.
+  if (await postgresUpToDate(pool)) return;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -151,6 +154,17 @@ export async function migratePostgres(pool: PgPool): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/** Whether every migration is applied, found by reads only. */
+async function postgresUpToDate(pool: PgPool): Promise<boolean> {
+  const { rows: present } = await pool.query<{ found: boolean }>(
+    `SELECT to_regclass('schema_migrations') IS NOT NULL AS found`,
+  );
+  if (!present[0]?.found) return false;
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const applied = checkApplied(rows.map((row) => Number(row.version)));
+  return MIGRATIONS.every((step) => applied.has(step.version));
 }
 
 function checkApplied(versions: number[]): Set<number> {

@@ -11,7 +11,7 @@ import type { SimApp } from '../../src/simulator/types';
 import { openVault } from '../../src/vault/open-vault';
 import { VaultError } from '../../src/vault/errors';
 import type { Vault } from '../../src/vault/vault';
-import { FAILURE_TYPES } from '../../workflows/failure-types';
+import { FAILURE_TYPES } from '../../contract/failures';
 import { createTestKeys } from '../support/test-keys';
 
 /** The facts and type of the ApplicationFailure an activity threw. */

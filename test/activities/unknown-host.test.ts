@@ -14,8 +14,8 @@ import { exchangeCode } from '../../activities/start-chain';
 import { sealCredentials } from '../../src/credentials/credentials';
 import { openVault } from '../../src/vault/open-vault';
 import type { Vault } from '../../src/vault/vault';
-import type { ExactTarget } from '../../workflows/container/types';
-import { FAILURE_TYPES } from '../../workflows/failure-types';
+import type { ExactTarget } from '../../contract/container';
+import { FAILURE_TYPES } from '../../contract/failures';
 import { createTestKeys } from '../support/test-keys';
 
 async function failureOf(work: Promise<unknown>) {

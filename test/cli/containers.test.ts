@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadOrgKeys } from '../../src/crypto/keys';
-import { statusQuery } from '../../workflows/container/messages';
-import type { ContainerStatus } from '../../workflows/container/types';
+import { statusQuery } from '../../contract/messages';
+import type { ContainerStatus } from '../../contract/container';
 import { createDevServerHarness, type ContainerHandle, type DevServerHarness } from '../support/dev-server-harness';
 import { runCli, type CliResult } from './run-cli';
 

@@ -5,7 +5,7 @@ import { UsageError } from '../../src/cli/alias';
 import { explainError } from '../../src/cli/commands/explain-error';
 import { relativeTime, statusSummary } from '../../src/cli/commands/status-summary';
 import { ConfigError } from '../../src/config/env';
-import type { ContainerStatus } from '../../workflows/container/types';
+import type { ContainerStatus } from '../../contract/container';
 
 describe('explainError', () => {
   it('turns a multi-line configuration error into one line naming every variable, exit 1', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openRefreshToken } from '../../src/credentials/refresh-token';
 import { loadOrgKeys, type OrgKeyRing } from '../../src/crypto/keys';
 import { createTokenClient } from '../../src/exact';
-import { statusQuery } from '../../workflows/container/messages';
+import { statusQuery } from '../../contract/messages';
 import { createDevServerHarness, type DevServerHarness } from '../support/dev-server-harness';
 import { runCli, type CliResult } from './run-cli';
 

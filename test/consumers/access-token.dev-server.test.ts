@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ContainerNotFoundError, getAccessToken, maxMinValidityS, NoAccessTokenError } from '../../src/consumers';
 import { openAccessToken } from '../../src/crypto/consumer-keys';
 import { scaleRules } from '../../src/exact/rules';
-import { accessTokenQuery, pauseSignal, statusQuery } from '../../workflows/container/messages';
+import { accessTokenQuery, pauseSignal, statusQuery } from '../../contract/messages';
 import { createDevServerHarness, type ContainerHandle, type DevServerHarness } from '../support/dev-server-harness';
 
 /** Exact's rules at 1/50 of real time: tokens live 12 s and the next may be asked for 11.4 s after the last. */

@@ -11,7 +11,8 @@ import {
 } from '../../src/consumers';
 import { generateConsumerKeyPair, sealAccessToken } from '../../src/crypto/consumer-keys';
 import type { OrgKeyRing } from '../../src/crypto/keys';
-import type { AccessTokenAnswer, ChainStatus, ContainerStatus } from '../../workflows/container/types';
+import type { ChainStatus, ContainerStatus } from '../../contract/container';
+import type { AccessTokenAnswer } from '../../contract/sealed';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const S = 1000;

@@ -6,8 +6,8 @@ import { scaleRules } from '../../src/exact/rules';
 import type { SimUser } from '../../src/simulator';
 import { scanText } from '../../src/leak-scan/scan';
 import { requireTool } from '../../src/temporal/tools';
-import { accessTokenQuery, enrollCredentialsUpdate, statusQuery } from '../../workflows/container/messages';
-import type { ContainerStatus } from '../../workflows/container/types';
+import { accessTokenQuery, enrollCredentialsUpdate, statusQuery } from '../../contract/messages';
+import type { ContainerStatus } from '../../contract/container';
 import { createDevServerHarness, type ContainerHandle, type DevServerHarness } from '../support/dev-server-harness';
 
 // Exact's rules at 1/50 of real time (570 s → 11.4 s) in the simulator and the workflow alike; TOTP stays real.
@@ -90,6 +90,21 @@ describe('auto-recovery end to end (dev server, worker, simulator, headless Chro
     workflowIds.push(`recovery/${alias}/1`, `recovery/${alias}/2`);
     const accessToken = openAccessToken(h.consumerKeys, (await handle.query(accessTokenQuery)).sealedAccessToken);
     secrets.push(accessToken);
+  });
+
+  it("heals on today's flow: the user name on the start host, password and code on another origin", async () => {
+    const { handle, user } = await containerWithCredentials('hybrid');
+    const site = h.sim.control.setLoginSite({ flow: 'hybrid' }, { clientId: h.app.clientId });
+    expect(site.flow).toBe('hybrid');
+    h.sim.control.breakChain({ clientId: h.app.clientId, username: user.username, how: 'invalidate' });
+    await waitForStatus(handle, (s) => s.status === 'healthy' && s.chain === 2);
+    const steps = h.sim.control.counters().logins.filter((l) => l.userId === user.id);
+    expect(steps.map((l) => [l.step, l.ok])).toEqual([
+      ['password', true],
+      ['totp', true],
+    ]);
+    workflowIds.push(`recovery/${handle.workflowId.slice('container/'.length)}/1`);
+    secrets.push(openAccessToken(h.consumerKeys, (await handle.query(accessTokenQuery)).sealedAccessToken));
   });
 
   it('leaves no password, TOTP secret, client secret or token in the exported histories', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { enrollRows, type RowResult } from '../../src/enrollment/apply';
 import { ContainerRefusedError, type ContainerAdmin } from '../../src/enrollment/container-admin';
 import type { EnrollmentRow, FileGrant } from '../../src/enrollment/rows';
-import type { ContainerInput, ContainerStatus, SealedCredentialsInput } from '../../workflows/container/types';
+import type { ContainerInput, ContainerStatus } from '../../contract/container';
+import type { SealedCredentialsInput } from '../../contract/sealed';
 
 interface FakeContainer {
   input: ContainerInput;

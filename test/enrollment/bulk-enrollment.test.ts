@@ -9,7 +9,7 @@ import { createTemporalContainerAdmin } from '../../src/enrollment/container-adm
 import type { RowProblem } from '../../src/enrollment/rows';
 import type { SummaryOutcome } from '../../src/enrollment/summary';
 import { containerWorkflowId } from '../../workflows';
-import { renewAuthorizationUpdate } from '../../workflows/container/messages';
+import { renewAuthorizationUpdate } from '../../contract/messages';
 import { runCli, type CliResult } from '../cli/run-cli';
 import { createDevServerHarness, type DevServerHarness } from '../support/dev-server-harness';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { errorFromOutcome, type ExactOutcome } from '../../src/exact';
+import { failureMessage, type ExactOutcome } from '../../src/exact';
 
 /** Secrets shaped like Exact's: refresh tokens contain `!`, access tokens are long base64url, codes are JWTs. */
 export const SECRETS = {
@@ -19,7 +19,7 @@ export function leakWatch() {
   const texts: string[] = [];
   return {
     watch<T>(outcome: ExactOutcome<T>): ExactOutcome<T> {
-      if (outcome.kind !== 'ok') texts.push(outcome.detail, errorFromOutcome(outcome).message);
+      if (outcome.kind !== 'ok') texts.push(outcome.detail, failureMessage(outcome));
       return outcome;
     },
     assertNoSecrets(): void {

@@ -11,7 +11,7 @@ import { loadKeyDirectory } from '../../src/crypto/key-directory';
 import { SodiumPayloadCodec } from '../../src/crypto/payload-codec';
 import { createTokenClient } from '../../src/exact';
 import { requireTool } from '../../src/temporal/tools';
-import { renewAuthorizationUpdate } from '../../workflows/container/messages';
+import { renewAuthorizationUpdate } from '../../contract/messages';
 import { scanDecodedHistories, type CodecClient, type JsonPayload } from '../../scripts/soak/decoded-scan';
 import { showToFile } from '../../scripts/soak/history-export';
 import { observeIssues } from '../../scripts/soak/issue-observer';

@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { censusQuery, startContainerCensus, type ContainerCensus } from '../../src/observability/container-census';
 import { CHAIN_STATUSES, createMetrics } from '../../src/observability/metrics';
-import type { ChainStatus } from '../../workflows/container/types';
+import type { ChainStatus } from '../../contract/container';
 import { captureLog } from './capture-log';
 
 function gauge(text: string, status: ChainStatus): number | undefined {

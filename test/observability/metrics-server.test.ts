@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/observability/metrics';
 import { startMetricsServer, type MetricsServer } from '../../src/observability/metrics-server';
-import { FAILURE_TYPES } from '../../workflows/failure-types';
+import { FAILURE_TYPES } from '../../contract/failures';
 import { captureLog } from './capture-log';
 
 async function get(

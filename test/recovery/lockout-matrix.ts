@@ -50,7 +50,8 @@ export async function runLockoutMatrix(options: {
   const h = await createContainerHarness({
     moreApps: variants.map((_, v) => appOf(v)),
     maxConcurrentActivities: options.maxConcurrentActivities,
-    recovery: { pageDriver: options.pageDriver, loginTimeoutMs: 20_000, evidenceDir: undefined },
+    // Generous: hundreds of logins share two cores, and a right login cut short after its submit would go on hold.
+    recovery: { pageDriver: options.pageDriver, loginTimeoutMs: 60_000, evidenceDir: undefined },
     wrap: (activities, deps) => ({
       ...activities,
       async recoverChain(input: RecoveryInput) {

@@ -3,7 +3,7 @@ import { scaleRules } from '../../src/exact/rules';
 import type { ChainRecord, ErrorRecord, SimCounters, TokenCallRecord } from '../../src/simulator';
 import { Counters } from '../../src/simulator/counters';
 import { measure, type ContainerEnd, type MeasureInput } from '../../scripts/soak/measure';
-import type { ContainerStatus } from '../../workflows/container/types';
+import type { ContainerStatus } from '../../contract/container';
 
 const rules = scaleRules(0.02); // 570 s → 11.4 s, an hour → 72 s
 const T0 = 1_800_000_000_000;

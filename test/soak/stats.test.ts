@@ -4,7 +4,7 @@ import type { SimCounters } from '../../src/simulator';
 import { Counters } from '../../src/simulator/counters';
 import type { ContainerEnd } from '../../scripts/soak/measure';
 import { soakStats, type StatsInput } from '../../scripts/soak/stats';
-import type { ContainerStatus } from '../../workflows/container/types';
+import type { ContainerStatus } from '../../contract/container';
 
 const rules = scaleRules(0.05); // tokens live 30 s
 const T0 = 1_800_000_000_000;

@@ -19,8 +19,8 @@ import { WORKFLOWS_PATH } from '../../src/temporal/workflow-bundle';
 import { openVault } from '../../src/vault/open-vault';
 import type { Vault } from '../../src/vault/vault';
 import { containerWorkflowId, dataContainer } from '../../workflows';
-import { renewAuthorizationUpdate } from '../../workflows/container/messages';
-import type { ContainerOptions } from '../../workflows/container/types';
+import { renewAuthorizationUpdate } from '../../contract/messages';
+import type { ContainerOptions } from '../../contract/container';
 import { createTestKeys } from './test-keys';
 
 export type ContainerHandle = WorkflowHandleWithFirstExecutionRunId<typeof dataContainer>;

@@ -1,6 +1,6 @@
 import { format } from 'node:util';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
-import { FAILURE_TYPES } from '../../workflows/failure-types';
+import { FAILURE_TYPES } from '../../contract/failures';
 
 const OUR_FAILURES = new Set<string>(Object.values(FAILURE_TYPES));
 

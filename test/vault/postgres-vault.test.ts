@@ -92,6 +92,29 @@ describe('opening a PostgreSQL store', () => {
     }
   });
 
+  it('opens a store that is up to date while it refuses writes (read-only), without DDL', async () => {
+    const schema = `ck_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const key = generateOrgKeyPair();
+    const sealer = createTokenSealer({ current: key, keys: [key] });
+    try {
+      const first = await openVault({ url: POSTGRES_URL, schema, sealer });
+      await first.close();
+      // A worker (re)started while the server is read-only: every transaction of its sessions is read-only.
+      const url = new URL(POSTGRES_URL);
+      url.searchParams.set('options', `-c search_path=${schema} -c default_transaction_read_only=on`);
+      const readOnly = await openVault({ url: url.toString(), sealer });
+      try {
+        await expect(readOnly.listAudit('acme', 10)).resolves.toEqual([]);
+        await expect(readOnly.startChain('acme', undefined, { refreshToken: 'rt-ro' })).rejects.toThrow();
+      } finally {
+        await readOnly.close();
+      }
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
+
   it('refuses a schema name that would need quoting', () => {
     const key = generateOrgKeyPair();
     expect(

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_REFRESH_INTERVAL_S } from '../../src/exact/rules';
 import { maxInAnyWindow } from '../../src/simulator';
 import type { SimUser } from '../../src/simulator';
-import { accessTokenQuery, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
-import type { ContainerStatus } from '../../workflows/container/types';
+import { accessTokenQuery, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
+import type { ContainerStatus } from '../../contract/container';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 
 const MINUTE_MS = 60 * 1000;

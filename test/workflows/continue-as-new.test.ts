@@ -1,6 +1,6 @@
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 
 const { EventType } = proto.temporal.api.enums.v1;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAccessToken } from '../../src/crypto/consumer-keys';
 import type { Vault } from '../../src/vault/vault';
-import { accessTokenQuery, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { accessTokenQuery, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 
 const MINUTE_MS = 60 * 1000;
@@ -28,17 +28,7 @@ describe('crash safety of a refresh (time-skipping, simulator over HTTP)', () =>
   const crash = { armed: false, fired: 0 };
   let h: ContainerHarness;
   beforeAll(async () => {
-    h = await createContainerHarness({
-      wrapVault: (vault) => crashingAfterJournalWrite(vault, crash),
-      // A slow first journal read: a renewal that arrives meanwhile must not be overwritten by it.
-      wrap: (activities) => ({
-        ...activities,
-        loadChain: async (request) => {
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          return activities.loadChain(request);
-        },
-      }),
-    });
+    h = await createContainerHarness({ wrapVault: (vault) => crashingAfterJournalWrite(vault, crash) });
   });
   afterAll(async () => {
     await h?.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealCredentials } from '../../src/credentials/credentials';
-import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
 import { CREDENTIALS_EXPIRE_AT } from '../../workflows/search-attributes';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 

@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostTable, type HostTable } from '../../src/exact/known-hosts';
 import { scaleRules } from '../../src/exact/rules';
-import { refreshNowSignal, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { refreshNowSignal, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 
 const MINUTE_MS = 60 * 1000;

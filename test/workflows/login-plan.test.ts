@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAILURE_TYPES, type LoginFacts } from '../../workflows/failure-types';
+import { FAILURE_TYPES, type LoginFacts } from '../../contract/failures';
 import { planAfterLoginFailure } from '../../workflows/recovery/login-plan';
 
 const loginFailed = (login: LoginFacts) => ({

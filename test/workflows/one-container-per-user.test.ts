@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealCredentials } from '../../src/credentials/credentials';
 import type { SimUser } from '../../src/simulator';
 import type { Vault } from '../../src/vault/vault';
-import { EXACT_USER_MEMO } from '../../workflows/container/container-run';
-import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { EXACT_USER_MEMO } from '../../contract/container';
+import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 
 const MINUTE_MS = 60 * 1000;

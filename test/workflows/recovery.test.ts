@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealCredentials } from '../../src/credentials/credentials';
 import type { SimUser } from '../../src/simulator';
-import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 
 const MINUTE_MS = 60 * 1000;

@@ -5,7 +5,7 @@ import { openAccessToken } from '../../src/crypto/consumer-keys';
 import { generateOrgKeyPair, type OrgKeyRing } from '../../src/crypto/keys';
 import { createTokenClient } from '../../src/exact';
 import { scanText, type LabelledSecret } from '../../src/leak-scan/scan';
-import { accessTokenQuery, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { accessTokenQuery, renewAuthorizationUpdate, statusQuery } from '../../contract/messages';
 import { observeIssues } from '../../scripts/soak/issue-observer';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 

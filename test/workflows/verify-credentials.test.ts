@@ -8,7 +8,7 @@ import {
   retryRecoveryUpdate,
   statusQuery,
   verifyCredentialsUpdate,
-} from '../../workflows/container/messages';
+} from '../../contract/messages';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 import { httpPageDriver } from '../support/http-page-driver';
 

@@ -8,7 +8,7 @@ import {
   type OptionRange,
 } from './option-limits';
 import { resolveOptions, type ResolvedOptions } from './schedule';
-import type { ContainerInput, ContainerOptions, ExactTarget, LegacyContainerInput } from './types';
+import type { ContainerInput, ContainerOptions, ExactTarget, LegacyContainerInput } from '../../contract/container';
 
 /**
  * The data-container workflow's input, checked where it enters: anyone who can start a workflow (the Web UI has

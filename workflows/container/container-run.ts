@@ -1,29 +1,15 @@
-import {
-  condition,
-  proxyActivities,
-  setCurrentDetails,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
-import type { WebhookEvent } from '../../src/notify/webhooks';
-import type { ChainSnapshot, LegacyChainSnapshot } from '../../activities/types';
-import { CHAIN_STATUS, CREDENTIALS_EXPIRE_AT } from '../search-attributes';
-import { renderDetails } from './details';
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { ChainSnapshot, ContainerActivities, LegacyChainSnapshot } from '../../contract/activities';
+import { FAILURE_TYPES } from '../../contract/failures';
+import { planAfterFailure, type RetrySeries } from './failure-plan';
 import type { ClassifiedFailure } from './failures';
-import { dayIndex, nextRefreshAt, type ResolvedOptions } from './schedule';
-import type { CarriedState, ChainStatus, ContainerInput, ContainerStatus, ExactUser } from './types';
-
-/** The memo field `chainkeeper list` reads a container's Exact user from (encrypted like every payload). */
-export const EXACT_USER_MEMO = 'exactUser';
-
-function memoUser(user: ExactUser | undefined): string | undefined {
-  return user === undefined ? undefined : JSON.stringify(user);
-}
+import { stopAsDuplicate } from './identity';
+import { dayIndex, nextDayStart, nextRefreshAt, type ResolvedOptions } from './schedule';
+import type { CarriedState, ChainStatus, ContainerInput, ContainerStatus } from '../../contract/container';
+import { Visibility } from './visibility';
 
 /** Notifications retry inside the activity; the workflow never waits on them. */
-const { notify } = proxyActivities<ReturnType<typeof createActivities>>({
+const { notify } = proxyActivities<ContainerActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 1 },
 });
@@ -55,35 +41,62 @@ export class ContainerRun {
    * recorded before sealing: it counts as a token, so old histories replay to the same commands, but the plaintext
    * is dropped and never served.
    */
-  token: (ChainSnapshot & { legacyPlaintext?: boolean }) | undefined;
-  retryAttempt = 0;
-  tooEarlyStreak = 0;
+  private token_: (ChainSnapshot & { legacyPlaintext?: boolean }) | undefined;
+  private series: RetrySeries = { retryAttempt: 0, tooEarlyStreak: 0 };
   /** When a token call's answer may have been lost; cleared by the next successful refresh. */
-  lostAnswerAtMs: number | undefined;
+  private lostAnswerAt: number | undefined;
   /** When set, the next attempt is a retry at this time rather than the regular schedule. */
-  retryAtMs: number | undefined;
+  private retryAtMs: number | undefined;
   /** Bumped by every message that changes what the loop should do, to cut its wait short. */
-  wake = 0;
+  private wake = 0;
   /** A refresh, renewal or recovery is talking to Exact; the others wait, so a chain never rotates twice at once. */
-  busy = false;
+  private busy = false;
   /** The journal has been read; a renewal that arrives before must wait, or the read would overwrite it. */
-  ready = false;
-  private publishedStatus: string | undefined;
-  private publishedExpiry: number | undefined;
-  private publishedUser: string | undefined;
+  private ready = false;
+  private readonly visibility = new Visibility();
 
   constructor(
     readonly input: ContainerInput,
     /** Provisional until the worker has named its rules (start-settings.ts), then fixed for the run. */
-    public options: ResolvedOptions,
+    private options_: ResolvedOptions,
     carried: CarriedState,
   ) {
     this.alias = input.alias;
     this.state = { ...carried, recoveries: carried.recoveries ?? freshState().recoveries };
     this.state.runs += 1;
-    this.publishedStatus = workflowInfo().typedSearchAttributes.get(CHAIN_STATUS);
-    this.publishedExpiry = workflowInfo().typedSearchAttributes.get(CREDENTIALS_EXPIRE_AT)?.getTime();
-    this.publishedUser = memoUser(workflowInfo().memo?.[EXACT_USER_MEMO] as ExactUser | undefined);
+  }
+
+  get options(): ResolvedOptions {
+    return this.options_;
+  }
+
+  get token(): (ChainSnapshot & { legacyPlaintext?: boolean }) | undefined {
+    return this.token_;
+  }
+
+  /** Attempt number of the current retry series (0 when healthy). */
+  get retryAttempt(): number {
+    return this.series.retryAttempt;
+  }
+
+  /** When a token call's answer may have been lost (the refresh activity waits out the rule from then). */
+  get lostAnswerAtMs(): number | undefined {
+    return this.lostAnswerAt;
+  }
+
+  /** The worker has named its rules: the options are fixed for the rest of the run. */
+  useWorkerOptions(options: ResolvedOptions): void {
+    this.options_ = options;
+  }
+
+  /** The journal is read: renewals and logins may run. */
+  journalRead(): void {
+    this.ready = true;
+  }
+
+  /** Nothing talks to Exact now, so the run may continue as new. */
+  idle(): boolean {
+    return !this.busy;
   }
 
   nextAttemptAt(): number | undefined {
@@ -130,25 +143,7 @@ export class ContainerRun {
   /** Sets the status and shows it: the search attribute only when the standing changed, the details every time. */
   publish(status: ChainStatus = this.state.status): void {
     this.state.status = status;
-    // The search attribute shows a chain's standing: a routine refresh of a healthy chain does not change it, and
-    // upserting twice per cycle would double the Temporal actions each cycle costs.
-    const standing = status === 'refreshing' && this.publishedStatus === 'healthy' ? 'healthy' : status;
-    if (this.publishedStatus !== standing) {
-      upsertSearchAttributes([{ key: CHAIN_STATUS, value: standing }]);
-      this.publishedStatus = standing;
-    }
-    const expiry = this.state.credentials?.expiresAtMs;
-    if (this.publishedExpiry !== expiry) {
-      upsertSearchAttributes([{ key: CREDENTIALS_EXPIRE_AT, value: expiry === undefined ? null : new Date(expiry) }]);
-      this.publishedExpiry = expiry;
-    }
-    // Only when it changes (enrollment, recovery): `chainkeeper list` reads it without querying each container.
-    const user = memoUser(this.state.exactUser);
-    if (user !== undefined && this.publishedUser !== user) {
-      upsertMemo({ [EXACT_USER_MEMO]: this.state.exactUser });
-      this.publishedUser = user;
-    }
-    setCurrentDetails(renderDetails(this.snapshot()));
+    this.visibility.show(this.state, this.snapshot());
   }
 
   /** Takes a chain version from the journal as the current one. */
@@ -156,7 +151,7 @@ export class ContainerRun {
     const s = this.state;
     const { accessToken: plaintext, ...sealed } = chain;
     const present = sealed.sealedAccessToken !== undefined || Boolean(plaintext);
-    this.token = present ? { ...sealed, legacyPlaintext: sealed.sealedAccessToken === undefined } : undefined;
+    this.token_ = present ? { ...sealed, legacyPlaintext: sealed.sealedAccessToken === undefined } : undefined;
     // A new chain may be another user's: its user is unknown until its first `/Me` says so.
     if (chain.exactUser) s.exactUser = chain.exactUser;
     else if (chain.chain !== s.chain) s.exactUser = undefined;
@@ -174,17 +169,84 @@ export class ContainerRun {
     this.state.duplicateOf = undefined;
     this.state.reauthNotified = false;
     this.state.refreshNowRequested = false;
-    this.retryAttempt = 0;
-    this.tooEarlyStreak = 0;
+    this.series = { retryAttempt: 0, tooEarlyStreak: 0 };
     this.retryAtMs = undefined;
     this.wake += 1;
     this.publish(this.state.paused ? 'paused' : this.token ? 'healthy' : 'refreshing');
   }
 
+  /** A refresh brought the next version of the chain. */
+  refreshed(result: ChainSnapshot & { tokenCallMade?: boolean }): void {
+    this.lostAnswerAt = undefined;
+    this.countTokenCall(result.tokenCallMade);
+    this.adopt(result);
+    this.state.refreshes += 1;
+    this.settle();
+  }
+
+  /** Acts on a failed refresh as {@link planAfterFailure} decides. */
+  afterFailure(failure: ClassifiedFailure): void {
+    const plan = planAfterFailure(failure, this.series, this.options, Date.now());
+    switch (plan.action) {
+      case 'stop-as-duplicate':
+        return stopAsDuplicate(this, failure);
+      case 'ask-human':
+        if (plan.chainLost !== undefined) this.state.chainLost = plan.chainLost;
+        return this.needsReauth(plan.reason);
+      case 'retry':
+        this.series = { retryAttempt: plan.retryAttempt, tooEarlyStreak: plan.tooEarlyStreak };
+        this.retryAtMs = plan.atMs;
+        if (plan.lostAnswerAtMs !== undefined) this.lostAnswerAt = plan.lostAnswerAtMs;
+        return this.publish('retrying');
+    }
+  }
+
+  /** Today's token-call budget is spent: the next refresh waits for the new day. */
+  waitForNewDay(): void {
+    this.retryAtMs = nextDayStart(Date.now(), this.options);
+    this.state.lastError = {
+      type: FAILURE_TYPES.rateLimited,
+      message: "today's token-call budget is spent; the next refresh waits for the new day",
+      atMs: Date.now(),
+    };
+    this.publish('retrying');
+  }
+
+  /** `refreshNow`: refresh as soon as the rule allows; retry now when the last failure was configuration. */
+  refreshNow(): void {
+    const s = this.state;
+    s.refreshNowRequested = true;
+    // A configuration problem may be fixed now; a broken chain needs a renewal, not another error response.
+    if (s.status === 'needs-reauth' && !s.chainLost && s.lastError?.type === FAILURE_TYPES.misconfigured) {
+      s.reauthReason = undefined;
+      s.status = 'retrying';
+      this.retryAtMs = Date.now();
+    }
+    this.wake += 1;
+  }
+
+  /** `pause`: stop refreshing until resumed. False when already paused. */
+  pause(): boolean {
+    if (this.state.paused) return false;
+    this.state.paused = true;
+    this.wake += 1;
+    this.publish('paused');
+    return true;
+  }
+
+  /** `resume`: refresh again. False when not paused. */
+  resume(): boolean {
+    if (!this.state.paused) return false;
+    this.state.paused = false;
+    this.wake += 1;
+    this.publish(this.state.reauthReason ? 'needs-reauth' : this.token ? 'healthy' : 'refreshing');
+    return true;
+  }
+
   needsReauth(reason: string): void {
     this.state.reauthReason = reason;
     this.retryAtMs = undefined;
-    this.retryAttempt = 0;
+    this.series = { ...this.series, retryAttempt: 0 };
     this.publish('needs-reauth');
   }
 
@@ -201,7 +263,7 @@ export class ContainerRun {
   }
 
   /** Fires a webhook notification without waiting for it. */
-  notify(event: WebhookEvent): void {
+  notify(event: Parameters<ContainerActivities['notify']>[0]): void {
     void notify(event).catch(() => undefined);
   }
 
@@ -225,6 +287,19 @@ export class ContainerRun {
   /** Something changed what the loop should do: cut its current wait short. */
   wakeLoop(): void {
     this.wake += 1;
+  }
+
+  /**
+   * Waits until `untilMs` (forever when undefined) or until something changes what the loop should do. True when
+   * woken early: the loop looks again at what is due.
+   */
+  async waitForChange(untilMs: number | undefined): Promise<boolean> {
+    const seen = this.wake;
+    if (untilMs === undefined) {
+      await condition(() => this.wake !== seen);
+      return true;
+    }
+    return untilMs > Date.now() && (await condition(() => this.wake !== seen, untilMs - Date.now()));
   }
 
   /** Waits until the journal is read and no other call to Exact runs, then holds the container for `work`. */

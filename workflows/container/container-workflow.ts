@@ -7,11 +7,10 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
-import { FAILURE_TYPES } from '../failure-types';
+import { FAILURE_TYPES } from '../../contract/failures';
 import { ContainerRun, freshState } from './container-run';
 import { enrollCredentials, forgetCredentials, keepCredentials, validateSealedCredentials } from './credentials-keeper';
-import { classifyFailure, type ClassifiedFailure } from './failures';
+import { classifyFailure } from './failures';
 import {
   accessTokenQuery,
   enrollCredentialsUpdate,
@@ -23,39 +22,27 @@ import {
   retryRecoveryUpdate,
   statusQuery,
   verifyCredentialsUpdate,
-} from './messages';
+} from '../../contract/messages';
 import { allowOneMoreLogin, loginsLeftToday, recover, recoveryDueAt } from './recovery';
 import { stopAsDuplicate } from './identity';
 import { validateRenewInput } from './renew-input';
 import { checkStart, settleWithWorker } from './start-settings';
-import { backoffMs, nextDayStart, withinTokenBudget } from './schedule';
-import type {
-  AccessTokenAnswer,
-  ContainerInput,
-  ContainerStatus,
-  LegacyRefreshTokenInput,
-  RenewAuthorizationInput,
-  VerifyReceipt,
-} from './types';
-import type { AdoptRefreshTokenRequest } from '../../activities/types';
-
-type Activities = ReturnType<typeof createActivities>;
+import { withinTokenBudget } from './schedule';
+import type { ContainerInput, ContainerStatus } from '../../contract/container';
+import type { VerifyReceipt } from '../../contract/messages';
+import type { AccessTokenAnswer, LegacyRefreshTokenInput, RenewAuthorizationInput } from '../../contract/sealed';
+import type { AdoptRefreshTokenRequest, ContainerActivities } from '../../contract/activities';
 
 /** Calls to Exact are tried once per activity: the loop retries, so backoff is visible and no 4xx is repeated blindly. */
-const exact = proxyActivities<Activities>({
+const exact = proxyActivities<ContainerActivities>({
   startToCloseTimeout: '60 seconds',
   retry: { maximumAttempts: 1 },
 });
 /** Journal reads and audit lines only touch our own store: retry them until the store answers. */
-const journal = proxyActivities<Activities>({
+const journal = proxyActivities<ContainerActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
-
-/** Workflow ID of a container. */
-export function containerWorkflowId(alias: string): string {
-  return `container/${alias}`;
-}
 
 /**
  * A run whose host this worker does not know (an input from before host keys, or a key another worker defines):
@@ -64,52 +51,6 @@ export function containerWorkflowId(alias: string): string {
 function refuseHost(run: ContainerRun, problem: string): void {
   run.state.lastError = { type: FAILURE_TYPES.misconfigured, message: problem, atMs: Date.now() };
   run.needsReauth(`nothing is sent to this container's host: ${problem}. Then send \`refreshNow\`.`);
-}
-
-/** What the workflow does after a failed refresh, decided by failure type only. */
-function planAfterFailure(run: ContainerRun, failure: ClassifiedFailure): void {
-  const s = run.state;
-  switch (failure.type) {
-    case FAILURE_TYPES.chainBroken:
-      s.chainLost = true;
-      return run.needsReauth(
-        `the refresh-token chain is broken (${failure.facts.chainBreak ?? 'unknown'}): authorize again with ` +
-          '`renewAuthorization` (a new authorization code or refresh token), or enter credentials for auto-recovery.',
-      );
-    case FAILURE_TYPES.duplicateUser:
-      return stopAsDuplicate(run, failure);
-    case FAILURE_TYPES.misconfigured:
-      return run.needsReauth(
-        `the app or host is set up wrong (${failure.message}). Fix the worker's settings or the container's input, then send \`refreshNow\`.`,
-      );
-    case FAILURE_TYPES.notEnrolled:
-    case FAILURE_TYPES.invalidInput:
-      s.chainLost = failure.type === FAILURE_TYPES.notEnrolled;
-      return run.needsReauth(
-        `${failure.message} Send \`renewAuthorization\` with a refresh token or authorization code.`,
-      );
-    case FAILURE_TYPES.tooEarly: {
-      // Exact counts an early refresh as an error: wait out the rule once; a second one in a row backs off fully.
-      run.tooEarlyStreak += 1;
-      run.retryAttempt += 1;
-      const waitMs = Math.max((failure.facts.retryAfterS ?? run.options.rules.minRefreshIntervalS) * 1000, 1000);
-      const backoff = run.tooEarlyStreak > 1 ? backoffMs(run.retryAttempt, run.options) : 0;
-      run.retryAtMs = Date.now() + Math.max(waitMs, backoff);
-      return run.publish('retrying');
-    }
-    default: {
-      run.retryAttempt += 1;
-      run.retryAtMs = Date.now() + backoffMs(run.retryAttempt, run.options, failure.facts.retryAfterS);
-      // Exact may have issued a pair we never received: retrying before the 570 s rule would be refused as too
-      // early (an error that counts toward the key's block), so wait the rule out from now.
-      if (failure.facts.answerMayBeLost) {
-        // The retry reads the journal at once (a stored pair is taken as it is) and calls Exact only after the
-        // 570 s rule counted from the latest lost call: the refresh activity refuses earlier, without a token call.
-        run.lostAnswerAtMs = Date.now();
-      }
-      return run.publish('retrying');
-    }
-  }
 }
 
 async function refreshOnce(run: ContainerRun): Promise<void> {
@@ -123,16 +64,12 @@ async function refreshOnce(run: ContainerRun): Promise<void> {
       minRefreshIntervalS: run.options.rules.minRefreshIntervalS,
       lostAnswerAtMs: run.lostAnswerAtMs,
     });
-    run.lostAnswerAtMs = undefined;
-    run.countTokenCall(result.tokenCallMade);
-    run.adopt(result);
-    s.refreshes += 1;
-    run.settle();
+    run.refreshed(result);
   } catch (err) {
     const failure = classifyFailure(err);
     run.countTokenCall(failure.facts.tokenCallMade);
     run.recordFailure(failure);
-    planAfterFailure(run, failure);
+    run.afterFailure(failure);
   }
 }
 
@@ -198,24 +135,11 @@ function accessToken(run: ContainerRun): AccessTokenAnswer {
 }
 
 function registerHandlers(run: ContainerRun): void {
-  const s = run.state;
   setHandler(statusQuery, () => run.snapshot());
   setHandler(accessTokenQuery, () => accessToken(run));
-  setHandler(refreshNowSignal, () => {
-    s.refreshNowRequested = true;
-    // A configuration problem may be fixed now; a broken chain needs a renewal, not another error response.
-    if (s.status === 'needs-reauth' && !s.chainLost && s.lastError?.type === FAILURE_TYPES.misconfigured) {
-      s.reauthReason = undefined;
-      s.status = 'retrying';
-      run.retryAtMs = Date.now();
-    }
-    run.wake += 1;
-  });
+  setHandler(refreshNowSignal, () => run.refreshNow());
   setHandler(pauseSignal, (reason?: string) => {
-    if (s.paused) return;
-    s.paused = true;
-    run.wake += 1;
-    run.publish('paused');
+    if (!run.pause()) return;
     void journal.recordAudit({
       alias: run.alias,
       kind: 'paused',
@@ -223,10 +147,7 @@ function registerHandlers(run: ContainerRun): void {
     });
   });
   setHandler(resumeSignal, () => {
-    if (!s.paused) return;
-    s.paused = false;
-    run.wake += 1;
-    run.publish(s.reauthReason ? 'needs-reauth' : run.token ? 'healthy' : 'refreshing');
+    if (!run.resume()) return;
     void journal.recordAudit({ alias: run.alias, kind: 'resumed' });
   });
   setHandler(renewAuthorizationUpdate, (grant) => renew(run, normalizeGrant(grant)), { validator: validateRenewInput });
@@ -291,7 +212,7 @@ export async function dataContainer(input: ContainerInput): Promise<void> {
 
   // The worker, not the input, decides the host and Exact's rules (a fresh start out of bounds fails here).
   const settings = await settleWithWorker(start);
-  run.options = settings.options;
+  run.useWorkerOptions(settings.options);
   const loaded = await journal.loadChain({ alias: run.alias });
   if (loaded) run.adopt(loaded);
   else s.chainLost = true;
@@ -301,12 +222,12 @@ export async function dataContainer(input: ContainerInput): Promise<void> {
     run.needsReauth('not enrolled yet: send `renewAuthorization` with a refresh token or an authorization code.');
   else if (s.status === 'needs-reauth') run.publish('needs-reauth');
   else run.publish(run.token ? 'healthy' : 'refreshing');
-  run.ready = true;
+  run.journalRead();
 
   let cyclesThisRun = 0;
   for (;;) {
     if (workflowInfo().continueAsNewSuggested || cyclesThisRun >= run.options.cyclesPerRun) {
-      await condition(() => allHandlersFinished() && !run.busy);
+      await condition(() => allHandlersFinished() && run.idle());
       await continueAsNew<typeof dataContainer>({ ...run.input, carried: s });
     }
     const recovering = !s.paused && s.status === 'needs-reauth' && s.chainLost;
@@ -317,22 +238,11 @@ export async function dataContainer(input: ContainerInput): Promise<void> {
     }
     // Nothing will heal it by itself now: a human is needed, so say it once.
     if (s.status === 'needs-reauth' && dueAt === undefined) run.announceNeedsReauth();
-    const seen = run.wake;
-    if (dueAt === undefined) {
-      await condition(() => run.wake !== seen);
-      continue;
-    }
-    if (dueAt > Date.now() && (await condition(() => run.wake !== seen, dueAt - Date.now()))) continue;
+    if (await run.waitForChange(dueAt)) continue;
     // A broken chain is healed by a recovery, never by refreshing its dead token (an error response).
     if (recovering) continue;
     if (!withinTokenBudget(run.tokenCallsToday())) {
-      run.retryAtMs = nextDayStart(Date.now(), run.options);
-      s.lastError = {
-        type: FAILURE_TYPES.rateLimited,
-        message: "today's token-call budget is spent; the next refresh waits for the new day",
-        atMs: Date.now(),
-      };
-      run.publish('retrying');
+      run.waitForNewDay();
       continue;
     }
     await run.exclusive(() => refreshOnce(run));

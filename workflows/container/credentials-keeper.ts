@@ -1,10 +1,11 @@
 import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
+import type { ContainerActivities } from '../../contract/activities';
 import type { ContainerRun } from './container-run';
 import { classifyFailure } from './failures';
-import type { CredentialsReceipt, SealedCredentialsInput } from './types';
+import type { CredentialsReceipt } from '../../contract/messages';
+import type { SealedCredentialsInput } from '../../contract/sealed';
 
-const { storeCredentials, deleteCredentials } = proxyActivities<ReturnType<typeof createActivities>>({
+const { storeCredentials, deleteCredentials } = proxyActivities<ContainerActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidInputError'] },
 });

@@ -1,4 +1,4 @@
-import type { ContainerStatus } from './types';
+import type { ContainerStatus } from '../../contract/container';
 
 /** The chain's Exact user and division, as `/Me` named them (never a secret). */
 export function exactUserText(status: Pick<ContainerStatus, 'exactUser'>): string | undefined {

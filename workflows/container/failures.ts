@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure } from '@temporalio/workflow';
-import { FAILURE_TYPES, type FailureFacts } from '../failure-types';
+import { FAILURE_TYPES, type FailureFacts } from '../../contract/failures';
 
 /** An activity failure reduced to what the workflow branches on: its type and the facts attached to it. */
 export interface ClassifiedFailure {

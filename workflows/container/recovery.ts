@@ -1,13 +1,13 @@
 import { ApplicationFailure, executeChild } from '@temporalio/workflow';
-import type { RecoveryResult } from '../../activities/recover-chain';
-import { FAILURE_TYPES } from '../failure-types';
+import type { RecoveryResult } from '../../contract/activities';
+import { FAILURE_TYPES } from '../../contract/failures';
 import { planAfterLoginFailure } from '../recovery/login-plan';
 import { chainRecovery, recoveryWorkflowId } from '../recovery/recovery-workflow';
 import type { ContainerRun } from './container-run';
 import { classifyFailure, type ClassifiedFailure } from './failures';
 import { stopAsDuplicate } from './identity';
 import { dayIndex, nextDayStart } from './schedule';
-import type { CredentialsState } from './types';
+import type { CredentialsState } from '../../contract/container';
 
 /** No automatic login may use these credentials until an admin acts on them. */
 export function credentialsOnHold(credentials: CredentialsState): boolean {

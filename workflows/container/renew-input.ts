@@ -1,4 +1,4 @@
-import type { RenewAuthorizationInput } from './types';
+import type { RenewAuthorizationInput } from '../../contract/sealed';
 
 /** Bounds of what Exact hands out; anything outside is a paste error, not a code. */
 const MIN_CODE_LENGTH = 16;

@@ -1,4 +1,6 @@
-import { EXACT_RULES, MIN_REFRESH_INTERVAL_S, TOKEN_CALLS_PER_DAY, type ExactRules } from '../../src/exact/rules';
+import type { ContainerOptions } from '../../contract/container';
+import { refreshAllowedAt } from '../../contract/refresh-timing';
+import { EXACT_RULES, TOKEN_CALLS_PER_DAY, type ExactRules } from '../../src/exact/rules';
 import {
   CREDENTIALS_TTL_MS,
   CYCLES_PER_RUN,
@@ -6,15 +8,12 @@ import {
   RETRY_INITIAL_MS,
   RETRY_MAX_MS,
 } from './option-limits';
-import type { ContainerOptions } from './types';
 
 /**
  * When to refresh and how long to back off: pure functions of state and time, so they are unit-tested on
- * their own and replay identically.
+ * their own (test/workflows/schedule.test.ts) and replay identically.
  */
 
-/** Extra seconds on top of Exact's 570 s rule: our receipt time and Exact's issue time differ by network latency. */
-export const REFRESH_SAFETY_MARGIN_S = 2;
 /** Token calls we keep in reserve below Exact's daily budget for renewals and recovery. */
 export const TOKEN_CALL_RESERVE = 10;
 
@@ -49,11 +48,7 @@ export function resolveOptions(
 
 /** The earliest moment Exact accepts the next refresh after an access token received at `lastRefreshAtMs`. */
 export function earliestRefreshAt(lastRefreshAtMs: number | undefined, options: ResolvedOptions): number {
-  if (lastRefreshAtMs === undefined) return 0;
-  // The margin scales with the rule, so compressed-time runs keep the same share of the token's life.
-  const marginMs =
-    REFRESH_SAFETY_MARGIN_S * 1000 * Math.min(1, options.rules.minRefreshIntervalS / MIN_REFRESH_INTERVAL_S);
-  return lastRefreshAtMs + options.rules.minRefreshIntervalS * 1000 + marginMs;
+  return refreshAllowedAt(lastRefreshAtMs, options.rules);
 }
 
 /** When the next regular refresh is due; `refreshNow` moves it to {@link earliestRefreshAt}, never earlier. */

@@ -1,10 +1,10 @@
 import { ApplicationFailure, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
+import type { ContainerActivities } from '../../contract/activities';
 import { EXACT_RULES } from '../../src/exact/rules';
-import { FAILURE_TYPES } from '../failure-types';
+import { FAILURE_TYPES } from '../../contract/failures';
 import { continuedOptions, inputProblems, legacyOptions, normalizedInput, optionProblems } from './container-input';
 import type { ResolvedOptions } from './schedule';
-import type { ContainerInput, LegacyContainerInput } from './types';
+import type { ContainerInput, LegacyContainerInput } from '../../contract/container';
 
 /**
  * Runs recorded before this patch took Exact's rules from their input; they replay and finish that way (clamped).
@@ -13,7 +13,7 @@ import type { ContainerInput, LegacyContainerInput } from './types';
 export const RULES_FROM_WORKER_PATCH = 'rules-from-worker';
 
 /** Reads only the worker's in-memory configuration: quick, and retried until a worker answers. */
-const { hostSettings } = proxyLocalActivities<ReturnType<typeof createActivities>>({
+const { hostSettings } = proxyLocalActivities<ContainerActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });

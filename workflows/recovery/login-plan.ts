@@ -1,5 +1,5 @@
 import type { ClassifiedFailure } from '../container/failures';
-import { FAILURE_TYPES } from '../failure-types';
+import { FAILURE_TYPES } from '../../contract/failures';
 
 /** Login failures that mean the credentials themselves are wrong. */
 const REFUSALS = new Set(['credentials-rejected', 'totp-rejected', 'account-locked']);

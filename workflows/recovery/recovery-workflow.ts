@@ -1,8 +1,6 @@
 import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
-import type { RecoveryResult } from '../../activities/recover-chain';
 import { classifyFailure } from '../container/failures';
-import type { RecoveryInput } from '../container/types';
+import type { ContainerActivities, RecoveryInput, RecoveryResult } from '../../contract/activities';
 import { planAfterLoginFailure } from './login-plan';
 
 /**
@@ -18,7 +16,7 @@ const LOGIN_ATTEMPTS = 3;
  */
 const BETWEEN_ATTEMPTS = '30 seconds';
 
-const { recoverChain } = proxyActivities<ReturnType<typeof createActivities>>({
+const { recoverChain } = proxyActivities<ContainerActivities>({
   // A login may wait up to a TOTP step for a fresh code, then drive five pages.
   startToCloseTimeout: '3 minutes',
   // The activity heartbeats every 5 s: a worker that dies mid-login is noticed in 30 s, not 3 minutes.

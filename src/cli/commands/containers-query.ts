@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { dataContainer } from '../../../workflows';
 import { CHAIN_STATUS, CREDENTIALS_EXPIRE_AT } from '../../../workflows/search-attributes';
-import { EXACT_USER_MEMO } from '../../../workflows/container/container-run';
+import { EXACT_USER_MEMO } from '../../../contract/container';
 import { exactUserText } from '../../../workflows/container/details';
-import { CHAIN_STATUSES, type ChainStatus, type ExactUser } from '../../../workflows/container/types';
+import { CHAIN_STATUSES, type ChainStatus, type ExactUser } from '../../../contract/container';
 import { UsageError } from '../alias';
 
 export { CHAIN_STATUSES };

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CredentialsError, sealCredentials } from '../../credentials/credentials';
 import { loadOrgKeys, type OrgKey } from '../../crypto/keys';
 import { containerWorkflowId } from '../../../workflows';
-import { enrollCredentialsUpdate, forgetCredentialsUpdate } from '../../../workflows/container/messages';
+import { enrollCredentialsUpdate, forgetCredentialsUpdate } from '../../../contract/messages';
 import { checkAlias, UsageError } from '../alias';
 import { withTemporal } from './connect';
 import { readCredentials, type CredentialsSource } from './credentials-input';

@@ -13,13 +13,9 @@ import { anyRowFailed, renderSummary, summarize } from '../../enrollment/summary
 import { hostTarget } from '../../exact/hosts';
 import { MIN_REFRESH_INTERVAL_S } from '../../exact/rules';
 import { containerWorkflowId, dataContainer } from '../../../workflows';
-import { renewAuthorizationUpdate } from '../../../workflows/container/messages';
-import type {
-  ContainerInput,
-  ContainerOptions,
-  RenewAuthorizationInput,
-  SealedRefreshTokenInput,
-} from '../../../workflows/container/types';
+import { renewAuthorizationUpdate } from '../../../contract/messages';
+import type { ContainerInput, ContainerOptions } from '../../../contract/container';
+import type { RenewAuthorizationInput, SealedRefreshTokenInput } from '../../../contract/sealed';
 import { checkAlias, UsageError } from '../alias';
 import { readSecretArgument } from '../read-secret';
 import { withTemporal } from './connect';

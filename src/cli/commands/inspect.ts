@@ -4,7 +4,7 @@ import { maxMinValidityS } from '../../consumers/access-token';
 import { createTokenProvider } from '../../consumers/token-provider';
 import { loadConsumerKeys } from '../../crypto/consumer-keys';
 import { containerWorkflowId } from '../../../workflows';
-import { statusQuery } from '../../../workflows/container/messages';
+import { statusQuery } from '../../../contract/messages';
 import { checkAlias } from '../alias';
 import { withTemporal } from './connect';
 import { secondsOption } from './option-values';

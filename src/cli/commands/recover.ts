@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { containerWorkflowId } from '../../../workflows';
-import { retryRecoveryUpdate, statusQuery, verifyCredentialsUpdate } from '../../../workflows/container/messages';
+import { retryRecoveryUpdate, statusQuery, verifyCredentialsUpdate } from '../../../contract/messages';
 import { checkAlias } from '../alias';
 import { withTemporal } from './connect';
 import { stepLabel, watchLogin } from './login-watch';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { RefreshTokenError, sealRefreshToken } from '../../credentials/refresh-token';
 import type { OrgKey } from '../../crypto/keys';
-import type { SealedRefreshTokenInput } from '../../../workflows/container/types';
+import type { SealedRefreshTokenInput } from '../../../contract/sealed';
 import { UsageError } from '../alias';
 import { readSecretArgument } from '../read-secret';
 import { sealingKey, type SealingKeyOptions } from './sealing-key';

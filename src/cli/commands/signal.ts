@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { containerWorkflowId } from '../../../workflows';
-import { pauseSignal, refreshNowSignal, resumeSignal } from '../../../workflows/container/messages';
+import { pauseSignal, refreshNowSignal, resumeSignal } from '../../../contract/messages';
 import { checkAlias, UsageError } from '../alias';
 import { withTemporal } from './connect';
 import { containersQuery, findContainers } from './containers-query';

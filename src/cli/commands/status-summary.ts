@@ -1,5 +1,5 @@
 import { exactUserText } from '../../../workflows/container/details';
-import type { ContainerStatus } from '../../../workflows/container/types';
+import type { ContainerStatus } from '../../../contract/container';
 
 /** "in 6 min", "3 h ago": how far an instant is from now, in the largest unit that fits. */
 export function relativeTime(iso: string, nowMs: number): string {

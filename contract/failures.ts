@@ -1,6 +1,9 @@
+import type { LoginFailure } from '../src/browser/errors';
+import type { ExactFailure } from '../src/exact/outcomes';
+
 /**
- * The `type` of every ApplicationFailure an activity throws, shared by activities (which throw them) and
- * workflows (which branch on them). Workflows never look at failure messages.
+ * The `type` of every ApplicationFailure an activity throws: activities throw them, workflows branch on them,
+ * clients and metrics show them. Workflows never look at failure messages. One map, so a type is spelled once.
  */
 export const FAILURE_TYPES = {
   /** Network error, timeout, 5xx, unreadable answer: retry with backoff. */
@@ -34,6 +37,15 @@ export const FAILURE_TYPES = {
 
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 
+/** The failure type for each way an Exact answer can fail (src/exact/outcomes.ts decides the kind). */
+export const EXACT_FAILURE_TYPES = {
+  transient: FAILURE_TYPES.transient,
+  'rate-limited': FAILURE_TYPES.rateLimited,
+  'too-early': FAILURE_TYPES.tooEarly,
+  'chain-broken': FAILURE_TYPES.chainBroken,
+  misconfigured: FAILURE_TYPES.misconfigured,
+} as const satisfies Record<ExactFailure['kind'], FailureType>;
+
 /** What an activity attaches to a failure, so the workflow can plan without parsing text. Holds no secret. */
 export interface FailureFacts {
   /** Seconds to wait before trying again, when Exact said (Retry-After, rate-limit reset) or the journal knows. */
@@ -58,21 +70,14 @@ export interface FailureFacts {
   login?: LoginFacts;
 }
 
-/** The evidence of a failed recovery login. */
-export interface LoginFacts {
-  step: string;
-  reason: string;
-  /** Trying again later can help (timeout, browser crash); never for rejected credentials. */
-  retryable: boolean;
-  /** The page's own error text, with credentials blanked. */
-  pageError?: string;
-  /** Screenshot of the failed page with every input blanked. */
-  screenshotPath?: string;
-  /** The TOTP step submitted before the failure: never submit its code again. */
-  totpStep?: number;
-  /**
-   * The credential step ('username', 'password', 'totp') that was submitted and never confirmed by a recognised
-   * next page. Set means the credentials may be wrong: no automatic login may use them again.
-   */
-  unconfirmedSubmit?: string;
-}
+/** `T` with each string-literal field widened to `string`. */
+type AsText<T> = {
+  [K in keyof T]: T[K] extends string ? string : T[K] extends string | undefined ? string | undefined : T[K];
+};
+
+/**
+ * The evidence of a failed recovery login: the fields of the browser's {@link LoginFailure} as plain data. Their
+ * words are plain strings here, because facts also come from elsewhere: a login refused before it began
+ * (`submit-unconfirmed`), a dead worker's last heartbeat, and histories recorded by older workers.
+ */
+export type LoginFacts = AsText<LoginFailure>;
