@@ -1,5 +1,6 @@
 import type { SoakOptions } from './options';
 import type { FaultStorm } from './fault-storm';
+import type { SoakPostgres } from './postgres-server';
 import type { RestartableDevServer } from './temporal-server';
 import type { Timeline } from './timeline';
 import type { WorkerSupervisor } from './worker-process';
@@ -15,6 +16,12 @@ export interface ChaosPlan {
   breaks: { atMs: number; how: BreakHow }[];
   /** Successive gaps between worker kills (each ±20 % around the mean). */
   killGapsMs: number[];
+  /** PostgreSQL restarts (the first clean, the others like a crash). */
+  postgresRestartsMs?: number[];
+  /** PostgreSQL refuses writes from `atMs` for `forMs`. */
+  readOnly?: { atMs: number; forMs: number };
+  /** SIGKILLs of the dev server. */
+  devServerKillsMs?: number[];
 }
 
 /** A worker that has polled for less than this is left alone a little longer: a kill must hit a working worker. */
@@ -49,14 +56,44 @@ export function planChaos(options: SoakOptions, random: () => number): ChaosPlan
     killGapsMs.push(gap);
     at += gap;
   }
-  return { stormMs, waves, devServerRestartsMs, breaks, killGapsMs };
+  // The new disturbances apart from the dev-server restart (at the middle) and from each other: PostgreSQL
+  // restarts at 20 % and 80 %, read-only from 35 %, the dev-server kill at 65 %.
+  const restarts = options.postgresRestarts;
+  const postgresRestartsMs = Array.from({ length: restarts }, (_, i) =>
+    Math.round((0.2 + (restarts > 1 ? (0.6 * i) / (restarts - 1) : 0)) * stormMs),
+  );
+  const readOnly =
+    options.readOnlySeconds > 0
+      ? { atMs: Math.round(0.35 * stormMs), forMs: options.readOnlySeconds * 1000 }
+      : undefined;
+  const devServerKillsMs = Array.from({ length: options.devServerKills }, (_, i) =>
+    Math.round(Math.min(0.9, 0.65 + 0.1 * i) * stormMs),
+  );
+  return { stormMs, waves, devServerRestartsMs, breaks, killGapsMs, postgresRestartsMs, readOnly, devServerKillsMs };
+}
+
+/** Of several workers, the one a kill takes: the one polling longest (so kills take turns). */
+export function workerToKill(workers: readonly Pick<WorkerSupervisor, 'upForMs'>[]): number | undefined {
+  let pick: number | undefined;
+  let longest = -1;
+  workers.forEach((worker, i) => {
+    const up = worker.upForMs();
+    if (up !== undefined && up >= MIN_WORKER_UP_MS && up > longest) {
+      longest = up;
+      pick = i;
+    }
+  });
+  return pick;
 }
 
 export interface StormParts {
   timeline: Timeline;
   faults: FaultStorm;
-  worker: WorkerSupervisor;
+  /** One or more worker processes on the task queue; each kill takes one. */
+  workers: WorkerSupervisor[];
   server: RestartableDevServer;
+  /** The store's own cluster (`--store postgres`), restarted and made read-only by the plan. */
+  postgres?: SoakPostgres;
   /** Breaks one healthy container's chain the given way. */
   breakOne: (how: BreakHow) => Promise<void>;
   /** Called once a minute, for a progress line. */
@@ -65,7 +102,7 @@ export interface StormParts {
    * Kills the worker the moment Exact next issues a pair, before the answer leaves: the crash window between
    * Exact's work and the journal's write. Resolves false when no pair was issued within a while.
    */
-  killAfterNextIssue?: () => Promise<boolean>;
+  killAfterNextIssue?: (worker: number) => Promise<boolean>;
 }
 
 /** Runs the plan in real time; returns when the storm is over, with the faults off and a worker starting. */
@@ -75,9 +112,17 @@ export async function runStorm(plan: ChaosPlan, parts: StormParts): Promise<void
   parts.timeline.add('storm-start', {
     waves: plan.waves.length,
     kills: plan.killGapsMs.length,
+    workers: parts.workers.length,
     devServerRestarts: plan.devServerRestartsMs.length,
+    devServerKills: plan.devServerKillsMs?.length ?? 0,
+    postgresRestarts: plan.postgresRestartsMs?.length ?? 0,
+    readOnlyS: plan.readOnly ? plan.readOnly.forMs / 1000 : 0,
     breaks: plan.breaks.length,
   });
+  const pgRestarts = [...(plan.postgresRestartsMs ?? [])];
+  const serverKills = [...(plan.devServerKillsMs ?? [])];
+  let readOnly = plan.readOnly;
+  let pgRestartCount = 0;
   const waves = [...plan.waves];
   const restarts = [...plan.devServerRestartsMs];
   const breaks = [...plan.breaks];
@@ -105,6 +150,34 @@ export async function runStorm(plan: ChaosPlan, parts: StormParts): Promise<void
         parts.server.restart().then(({ downMs }) => void parts.timeline.add('note', { devServerDownMs: downMs })),
       );
     }
+    if (serverKills.length > 0 && elapsed >= (serverKills[0] as number)) {
+      serverKills.shift();
+      inBackground(
+        parts.server
+          .killAndRestart()
+          .then(({ downMs }) => void parts.timeline.add('note', { devServerKilledDownMs: downMs })),
+      );
+    }
+    const postgres = parts.postgres;
+    if (postgres && pgRestarts.length > 0 && elapsed >= (pgRestarts[0] as number)) {
+      pgRestarts.shift();
+      pgRestartCount += 1;
+      const mode = pgRestartCount === 1 ? 'fast' : 'immediate';
+      inBackground(
+        postgres.restart(mode).then(({ downMs }) => void parts.timeline.add('note', { postgresDownMs: downMs, mode })),
+      );
+    }
+    if (postgres && readOnly && elapsed >= readOnly.atMs) {
+      const forMs = readOnly.forMs;
+      readOnly = undefined;
+      inBackground(
+        postgres.readOnly(true).then(async ({ verified }) => {
+          if (!verified) throw new Error('PostgreSQL did not refuse a write on an existing session after read-only');
+          await new Promise((resolve) => setTimeout(resolve, forMs));
+          await postgres.readOnly(false);
+        }),
+      );
+    }
     while (breaks.length > 0 && elapsed >= (breaks[0] as { atMs: number }).atMs) {
       const { how } = breaks.shift() as { how: BreakHow };
       inBackground(parts.breakOne(how));
@@ -113,12 +186,12 @@ export async function runStorm(plan: ChaosPlan, parts: StormParts): Promise<void
       nextMinuteMs += 60_000;
       parts.onMinute?.();
     }
-    const up = parts.worker.upForMs();
-    if (Date.now() >= nextKillMs && up !== undefined && up >= MIN_WORKER_UP_MS) {
+    const victim = Date.now() >= nextKillMs ? workerToKill(parts.workers) : undefined;
+    if (victim !== undefined) {
       // Every other kill is timed to land between Exact's work and the journal's write.
       kills += 1;
-      const timed = kills % 2 === 1 && parts.killAfterNextIssue ? await parts.killAfterNextIssue() : false;
-      if (!timed) await parts.worker.kill({ timing: 'random' });
+      const timed = kills % 2 === 1 && parts.killAfterNextIssue ? await parts.killAfterNextIssue(victim) : false;
+      if (!timed) await parts.workers[victim]?.kill({ timing: 'random' });
       nextKillMs = gaps.length > 0 ? Date.now() + (gaps.shift() as number) : Infinity;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -137,12 +210,17 @@ export class KillOnIssue {
   private fire: (() => void) | undefined;
 
   constructor(
-    private readonly worker: Pick<WorkerSupervisor, 'killNow'>,
+    private readonly workers: Pick<WorkerSupervisor, 'killNow'>[],
     private readonly waitMs = 10_000,
   ) {}
 
-  /** Resolves true once the kill landed right after an issue, false when none came within `waitMs`. */
-  arm(): Promise<boolean> {
+  /**
+   * Resolves true once the kill of worker `index` landed right after an issue, false when none came within
+   * `waitMs`. With several workers the pair may be another's: the kill then lands mid-work all the same.
+   */
+  arm(index = 0): Promise<boolean> {
+    const worker = this.workers[index];
+    if (!worker) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.fire = undefined;
@@ -151,7 +229,7 @@ export class KillOnIssue {
       this.fire = () => {
         clearTimeout(timer);
         this.fire = undefined;
-        void this.worker.killNow({ timing: 'after-issue' }).then(() => resolve(true));
+        void worker.killNow({ timing: 'after-issue' }).then(() => resolve(true));
       };
     });
   }

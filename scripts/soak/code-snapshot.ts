@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/temporal/tools';
 
 /** What the worker needs to run: its code, and links to the installed packages and the Temporal tools. */
-const COPIED = ['src', 'workflows', 'activities', 'package.json', 'tsconfig.json'];
+const COPIED = ['src', 'workflows', 'activities', 'contract', 'package.json', 'tsconfig.json'];
 const LINKED = ['node_modules', '.tools'];
 
 export interface CodeSnapshot {
@@ -24,7 +24,9 @@ export interface CodeSnapshot {
  */
 export function snapshotCode(into: string): CodeSnapshot {
   mkdirSync(into, { recursive: true, mode: 0o700 });
-  for (const name of COPIED) cpSync(join(PROJECT_ROOT, name), join(into, name), { recursive: true });
+  // A folder the working tree does not have (yet) is skipped: the copy is whatever the tree holds.
+  for (const name of COPIED.filter((n) => existsSync(join(PROJECT_ROOT, n))))
+    cpSync(join(PROJECT_ROOT, name), join(into, name), { recursive: true });
   for (const name of LINKED) symlinkSync(join(PROJECT_ROOT, name), join(into, name));
   const git = (...args: string[]) => {
     try {

@@ -28,6 +28,9 @@ export interface FleetSettings {
   secrets: SecretList;
 }
 
+const ENROLL_ATTEMPTS = 13;
+const ENROLL_PAUSE_MS = 5000;
+
 /** Divisions of the soak's users start here, one company each, so API rate limits count per container. */
 const FIRST_DIVISION = 100_000;
 
@@ -61,9 +64,12 @@ export async function enrollFleet(
   concurrency = 8,
 ): Promise<SoakContainer[]> {
   const { sim, app, client } = settings;
+  // Patient retries: on a loaded machine a workflow task can time out, and an update is refused while the task is
+  // retried ("Workflow Task in failed state"); a minute covers that without hiding a real failure.
+  const patiently = <R>(work: () => Promise<R>) => retrying(ENROLL_ATTEMPTS, ENROLL_PAUSE_MS, work);
   return mapPool(users, concurrency, async (user, index) => {
     const alias = aliasOf(index);
-    const handle = await retrying(5, 1000, () =>
+    const handle = await patiently(() =>
       client.workflow.start(dataContainer, {
         taskQueue: settings.taskQueue,
         workflowId: containerWorkflowId(alias),
@@ -72,7 +78,7 @@ export async function enrollFleet(
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     );
-    await retrying(5, 1000, async () => {
+    await patiently(async () => {
       const { code } = sim.control.authorize({ clientId: app.clientId, username: user.username });
       await handle.executeUpdate(renewAuthorizationUpdate, { args: [{ code }] });
     });
@@ -81,7 +87,7 @@ export async function enrollFleet(
       password: user.password,
       totpSecret: user.totpSecret,
     });
-    await retrying(5, 1000, () => handle.executeUpdate(enrollCredentialsUpdate, { args: [sealed] }));
+    await patiently(() => handle.executeUpdate(enrollCredentialsUpdate, { args: [sealed] }));
     return { alias, workflowId: handle.workflowId, username: user.username, userId: user.id };
   });
 }

@@ -6,7 +6,15 @@
  */
 import { Command, Option } from 'commander';
 import { Cleanup } from './cleanup';
-import { checkSoakOptions, FULL_SOAK, QUICK_SOAK, SoakOptionError, type SoakOptions } from './options';
+import {
+  checkSoakOptions,
+  DAYS_SOAK,
+  FULL_SOAK,
+  POSTGRES_SOAK,
+  quickOf,
+  SoakOptionError,
+  type SoakOptions,
+} from './options';
 import { summarize, writeReport } from './report';
 import { runSoak } from './soak';
 
@@ -42,6 +50,31 @@ const program = new Command('soak')
   )
   .addOption(new Option('--settle <s>', 'longest wait for recovery after the storm').argParser(number))
   .addOption(new Option('--seed <n>', 'seed of every random choice').argParser(number))
+  .addOption(
+    new Option('--store <kind>', "the workers' store: sqlite, or postgres (1,000 containers, 2 workers, outages)")
+      .choices(['sqlite', 'postgres'])
+      .default('sqlite'),
+  )
+  .addOption(new Option('--workers <n>', 'worker processes on the task queue (postgres form: 2)').argParser(number))
+  .addOption(new Option('--postgres-restarts <n>', 'PostgreSQL restarts (postgres form: 2)').argParser(number))
+  .addOption(
+    new Option('--read-only <s>', 'seconds PostgreSQL refuses writes, once (postgres form: 60)').argParser(number),
+  )
+  .addOption(new Option('--dev-server-kills <n>', 'SIGKILLs of the dev server (postgres form: 1)').argParser(number))
+  .addOption(new Option('--clock-offset <ms>', "Exact's clock ahead of ours (postgres form: 60000)").argParser(number))
+  .addOption(
+    new Option(
+      '--days <d>',
+      'simulated days (200 containers at 1/500 of real time; the storm lasts d × 2.9 min)',
+    ).argParser(number),
+  )
+  .addOption(
+    new Option(
+      '--refresh-interval <s>',
+      "containers' refresh interval in simulated seconds (days form: 7200)",
+    ).argParser(number),
+  )
+  .addOption(new Option('--cycles-per-run <n>', 'cycles before continue-as-new (days form: 10)').argParser(number))
   .option('--keep', 'keep the work directory for `npm run leak-scan -- --dir <dir>`')
   .option('--report <file>', 'where the report goes');
 
@@ -62,16 +95,29 @@ interface Flags {
   seed?: number;
   keep?: boolean;
   report?: string;
+  store: 'sqlite' | 'postgres';
+  workers?: number;
+  postgresRestarts?: number;
+  readOnly?: number;
+  devServerKills?: number;
+  clockOffset?: number;
+  days?: number;
+  refreshInterval?: number;
+  cyclesPerRun?: number;
 }
 
 function optionsFrom(flags: Flags): SoakOptions {
-  const base = flags.quick ? QUICK_SOAK : FULL_SOAK;
+  const form = flags.days !== undefined ? DAYS_SOAK : flags.store === 'postgres' ? POSTGRES_SOAK : FULL_SOAK;
+  const base = flags.quick ? quickOf(form) : form;
+  const scale = flags.scale ?? base.timeScale;
+  // Days set the storm's length at the time scale, unless --minutes says otherwise.
+  const daysMinutes = flags.days !== undefined ? (flags.days * 86_400 * scale) / 60 : undefined;
   const pick = <K extends keyof SoakOptions>(value: SoakOptions[K] | undefined, key: K): SoakOptions[K] =>
     value === undefined ? base[key] : value;
   return checkSoakOptions({
     ...base,
     containers: pick(flags.containers, 'containers'),
-    minutes: pick(flags.minutes, 'minutes'),
+    minutes: pick(flags.minutes ?? daysMinutes, 'minutes'),
     timeScale: pick(flags.scale, 'timeScale'),
     grace: flags.grace,
     breaks: pick(flags.breaks, 'breaks'),
@@ -85,6 +131,15 @@ function optionsFrom(flags: Flags): SoakOptions {
     seed: pick(flags.seed, 'seed'),
     keep: flags.keep ?? false,
     reportFile: pick(flags.report, 'reportFile'),
+    store: flags.store,
+    workers: pick(flags.workers, 'workers'),
+    postgresRestarts: pick(flags.postgresRestarts, 'postgresRestarts'),
+    readOnlySeconds: pick(flags.readOnly, 'readOnlySeconds'),
+    devServerKills: pick(flags.devServerKills, 'devServerKills'),
+    clockOffsetMs: pick(flags.clockOffset, 'clockOffsetMs'),
+    days: pick(flags.days, 'days'),
+    refreshIntervalS: pick(flags.refreshInterval, 'refreshIntervalS'),
+    cyclesPerRun: pick(flags.cyclesPerRun, 'cyclesPerRun'),
   });
 }
 
@@ -122,10 +177,12 @@ process.on('unhandledRejection', (reason) => {
   console.error('soak: unexpected rejection:', reason);
   abort('crashed', 3);
 });
-// However the storm goes, the run ends: storm, settle and half an hour for setup, measuring and the leak scan.
+// However the storm goes, the run ends: storm, settle and half an hour for setup, measuring and the leak scan,
+// plus 4 s per container for enrolling and measuring each (a 7-day run of 200 containers on a loaded machine
+// took 730 s to enroll and was still measuring when a flat half hour ran out).
 const watchdog = setTimeout(
   () => abort('took too long', 3),
-  (options.minutes * 60 + options.settleSeconds + 1800) * 1000,
+  (options.minutes * 60 + options.settleSeconds + 1800 + 4 * options.containers) * 1000,
 );
 watchdog.unref();
 

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LeakScanResult } from './leak-scan';
 import type { SoakCounts } from './measure';
+import type { ExpiryStats, OutageRecovery } from './outages';
 import type { SoakStats } from './stats';
 import type { TimelineEvent } from './timeline';
 
@@ -16,6 +17,8 @@ export interface Goal {
 export interface SoakReport {
   passed: boolean;
   mode: 'full' | 'quick';
+  /** Which form: the SQLite one, `postgres` (two workers, store outages) or `N days`. */
+  form?: string;
   startedAt: string;
   finishedAt: string;
   durationS: number;
@@ -23,6 +26,8 @@ export interface SoakReport {
   configuration: Record<string, unknown>;
   counts: SoakCounts;
   stats: SoakStats;
+  /** Store and dev-server outages and how fast refreshes came back; access tokens expired outside disturbances. */
+  outageStats?: { outages: OutageRecovery[]; expiredAccessTokens: ExpiryStats };
   leakScan: LeakScanResult | { skipped: string };
   /** Processes of this run still alive after it ended (must be none). */
   strayProcesses: { pid: number; command: string }[];
@@ -80,8 +85,21 @@ export function summarize(report: SoakReport, file: string): string {
     (g) =>
       `  ${g.passed ? 'pass' : 'FAIL'}  ${g.name}: ${g.value} (goal: ${g.atMost === 0 ? '0' : `at most ${g.atMost}`})`,
   );
+  const extra: string[] = [];
+  if (report.outageStats) {
+    const e = report.outageStats.expiredAccessTokens;
+    for (const o of report.outageStats.outages) {
+      extra.push(
+        `  ${o.kind} at ${o.atS} s for ${o.lastedS} s: first pair stored ${o.firstStoredAfterS ?? 'never'} s after, refreshes flowing ${o.flowingAfterS ?? 'never'} s after`,
+      );
+    }
+    extra.push(
+      `  longest expired access token: ${e.longestOutsideDisturbancesS} s outside disturbance windows, ${e.longestOutsideStoreOutagesS} s outside store outages, ${e.longestOverallS} s overall`,
+    );
+  }
   return [
-    `soak ${report.passed ? 'passed' : 'FAILED'} (${report.mode}, ${report.durationS} s); report: ${file}`,
+    `soak ${report.passed ? 'passed' : 'FAILED'} (${report.form ?? 'sqlite'}, ${report.mode}, ${report.durationS} s); report: ${file}`,
     ...lines,
+    ...extra,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -29,6 +29,8 @@ import { auditFacts, containerEnds, waitSettled, type Probe } from './probe';
 import { processesWithEnv, signalQuietly } from './process-tree';
 import { evaluateGoals, type SoakReport } from './report';
 import { findingsOf } from './findings';
+import { expiryStats, onOurClock, outageRecoveries, outagesOf } from './outages';
+import { SoakPostgres } from './postgres-server';
 import { recordIssuedSecrets, SecretList } from './secret-list';
 import { soakStats } from './stats';
 import { RestartableDevServer } from './temporal-server';
@@ -64,6 +66,10 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
     // Backoff keeps its proportion to the 570 s rule (10 s and 5 min at real time).
     retryInitialMs: Math.max(50, Math.round(10_000 * options.timeScale)),
     retryMaxMs: Math.max(1000, Math.round(300_000 * options.timeScale)),
+    ...(options.refreshIntervalS > 0
+      ? { refreshIntervalMs: Math.round(options.refreshIntervalS * 1000 * options.timeScale) }
+      : {}),
+    ...(options.cyclesPerRun > 0 ? { cyclesPerRun: options.cyclesPerRun } : {}),
   };
   const cycleMs = nextRefreshAt(0, resolveOptions(containerOptions, rules), false);
   const random = seededRandom(options.seed);
@@ -74,7 +80,13 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   const loads: number[] = [];
 
   // Exact: in this process, on the machine's clock, with the scaled rules.
-  const sim = createSimulator({ rules, graceUntilActivated: options.grace, seed: options.seed });
+  // Exact's clock may be off ours (`--clock-offset`): everything it records is moved back onto ours to be measured.
+  const sim = createSimulator({
+    rules,
+    graceUntilActivated: options.grace,
+    seed: options.seed,
+    clockOffsetMs: options.clockOffsetMs,
+  });
   const aliasByUser = new Map<string, string>();
   recordIssuedSecrets(sim, secrets, (userId) => aliasByUser.get(userId) ?? userId);
   await sim.start();
@@ -83,12 +95,20 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   secrets.add('client-secret', 'client secret of the soak app', app.clientSecret);
 
   const keys = await loadKeyDirectory(dir.keysDir, { createIfMissing: true });
+  // `--store postgres`: a cluster of the run's own in the work directory (which the postgres user must traverse).
+  let postgres: SoakPostgres | undefined;
+  if (options.store === 'postgres') {
+    chmodSync(root, 0o711);
+    postgres = await SoakPostgres.start(join(root, 'postgres'), timeline);
+    cleanup.add('postgres', () => (postgres as SoakPostgres).stop());
+  }
+  const storeUrl = postgres ? postgres.url : `sqlite:${dir.storeDb}`;
   const server = await RestartableDevServer.start(dir.temporalDb, timeline);
   cleanup.add('dev server', () => server.stop());
   const taskQueue = `soak-${runId.slice(0, 8)}`;
   writeFileSync(dir.manifestFile, JSON.stringify({ runId, taskQueue, containers: options.containers }, null, 2));
   const code = snapshotCode(dir.codeDir);
-  const worker = new WorkerSupervisor({
+  const workerSettings = {
     projectRoot: code.root,
     env: workerEnv({
       runId,
@@ -100,12 +120,19 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
       timeScale: options.timeScale,
       httpTimeoutMs: options.httpTimeoutMs,
       containers: options.containers,
+      storeUrl,
     }),
     logsDir: dir.logsDir,
     timeline,
-  });
-  cleanup.add('worker', () => worker.stop());
-  await worker.start();
+  };
+  const workers = Array.from(
+    { length: options.workers },
+    (_, i) => new WorkerSupervisor({ ...workerSettings, name: options.workers > 1 ? String(i + 1) : undefined }),
+  );
+  const stopWorkers = async () => void (await Promise.all(workers.map((w) => w.stop())));
+  cleanup.add('worker', stopWorkers);
+  // One after the other: two workers bundling the workflows at once on two shared cores take twice as long each.
+  for (const worker of workers) await worker.start();
 
   const connection = await Connection.connect({ address: server.address, connectTimeout: 10_000 });
   cleanup.add('client connection', () => connection.close());
@@ -125,7 +152,7 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   // The storm.
   const breaks: BreakRecord[] = [];
   const faultRules = waveRules(options.faultRate, options.httpTimeoutMs);
-  const killOnIssue = new KillOnIssue(worker);
+  const killOnIssue = new KillOnIssue(workers);
   observeIssues(sim, (event) => {
     if (event.kind === 'pair' && event.grant === 'refresh_token') killOnIssue.issued();
   });
@@ -133,10 +160,11 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   await runStorm(planChaos(options, random), {
     timeline,
     faults: new FaultStorm(sim.control, timeline, faultRules),
-    worker,
+    workers,
     server,
+    postgres,
     breakOne: chainBreaker({ sim, app, probe, candidates: shuffled(containers, random), breaks, timeline }),
-    killAfterNextIssue: () => killOnIssue.arm(),
+    killAfterNextIssue: (index) => killOnIssue.arm(index),
     onMinute: () => {
       loads.push(loadavg()[0] as number);
       const counters = sim.control.counters();
@@ -152,16 +180,16 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   const stormEndMs = Date.now();
 
   // Calm: no faults, no kills; every container should come back healthy on its own.
-  await worker.waitReady();
+  for (const worker of workers) await worker.waitReady();
   const settled = await waitSettled(probe, containers, stormEndMs, options.settleSeconds * 1000);
   timeline.add('settled', { settled: settled.settled, notYet: settled.notYet.slice(0, 20) });
-  const counters = sim.control.counters();
+  const counters = onOurClock(sim.control.counters(), options.clockOffsetMs);
   const generationOf = (c: SoakContainer) => sim.state.chains.liveChain(app.clientId, c.userId)?.generation;
   const ends = await containerEnds(probe, containers, { baseUrl: sim.baseUrl, generationOf }, cycleMs);
   const endMs = Date.now();
 
-  await worker.stop();
-  const vault = await openVault({ url: `sqlite:${dir.storeDb}`, sealer: createTokenSealer(keys.org) });
+  await cleanup.run('worker');
+  const vault = await openVault({ url: storeUrl, sealer: createTokenSealer(keys.org) });
   const withAudit: ContainerEnd[] = [];
   try {
     for (const end of ends) {
@@ -190,11 +218,36 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
     endMs,
   });
 
+  const outages = outagesOf(timeline.events, endMs);
+  const outageStats = {
+    outages: outageRecoveries({
+      outages,
+      containers: withAudit,
+      nominalPerSlot: (options.containers * 5000) / cycleMs,
+      startMs: startedAt,
+      endMs,
+    }),
+    expiredAccessTokens: expiryStats({
+      containers: withAudit,
+      events: timeline.events,
+      breaks,
+      outages,
+      accessTokenTtlMs: rules.accessTokenTtlS * 1000,
+      minRefreshIntervalMs: rules.minRefreshIntervalS * 1000,
+      refreshIntervalMs: cycleMs,
+      retryMaxMs: containerOptions.retryMaxMs ?? 0,
+      activityTimeoutMs: 60_000,
+      startMs: stormStartMs,
+      endMs,
+    }),
+  };
+
   // The leak scan: export every history while the server still runs, then stop everything and read the files.
   const histories = await exportHistories(server.address, dir.historiesDir);
   await cleanup.run('client connection');
   await cleanup.run('dev server');
   await cleanup.run('simulator');
+  await cleanup.run('postgres');
   await cleanup.run('secret list');
   const leakScan = await scanSoakDir(dir, histories);
 
@@ -203,9 +256,19 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
   for (const stray of strays) signalQuietly(stray.pid, 'SIGKILL');
 
   const goals = evaluateGoals(counts, leakScan, strays);
+  if (options.expiryGoal) {
+    const value = outageStats.expiredAccessTokens.longestOutsideDisturbancesS;
+    goals.splice(5, 0, {
+      name: 'longest expired access token outside disturbance windows (s)',
+      value,
+      atMost: 0,
+      passed: value <= 0,
+    });
+  }
   const report: SoakReport = {
     passed: goals.every((g) => g.passed),
     mode: options.quick ? 'quick' : 'full',
+    form: options.store === 'postgres' ? 'postgres' : options.days > 0 ? `${options.days} days` : 'sqlite',
     startedAt: new Date(startedAt).toISOString(),
     finishedAt: new Date().toISOString(),
     durationS: Math.round((Date.now() - startedAt) / 1000),
@@ -226,6 +289,15 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
       faultRate: options.faultRate,
       faultWaves: { onSeconds: options.waveOnSeconds, offSeconds: options.waveOffSeconds },
       faultRules,
+      store: options.store,
+      workers: options.workers,
+      postgresRestarts: options.postgresRestarts,
+      readOnlySeconds: options.readOnlySeconds,
+      devServerKills: options.devServerKills,
+      exactClockOffsetMs: options.clockOffsetMs,
+      simulatedDays: options.days > 0 ? options.days : undefined,
+      containerRefreshIntervalS: options.refreshIntervalS > 0 ? options.refreshIntervalS : 570,
+      cyclesPerRun: options.cyclesPerRun > 0 ? options.cyclesPerRun : 100,
       seed: options.seed,
       code: { commit: code.commit, uncommittedFiles: code.changedFiles },
       settled: settled.settled,
@@ -239,6 +311,7 @@ export async function runSoak(options: SoakOptions, cleanup = new Cleanup()): Pr
     },
     counts,
     stats,
+    outageStats,
     leakScan,
     strayProcesses: strays,
     findings: [],

@@ -187,8 +187,24 @@ function pairsNotStored(input: StatsInput): SoakStats['pairsNotStored'] {
   return result;
 }
 
-/** From the timeline: the share of [from, to) between a worker-ready and the next kill or exit. */
+/**
+ * From the timeline: the share of [from, to) between a worker-ready and the next kill or exit; with several
+ * workers (events tagged `worker`), the mean of their shares.
+ */
 function workerUpShare(events: readonly TimelineEvent[], fromMs: number, toMs: number): number {
+  const names = [...new Set(events.map((e) => e.detail?.worker).filter((w) => w !== undefined))];
+  if (names.length === 0) return oneWorkerUpShare(events, fromMs, toMs);
+  const shares = names.map((name) =>
+    oneWorkerUpShare(
+      events.filter((e) => e.detail?.worker === name),
+      fromMs,
+      toMs,
+    ),
+  );
+  return Math.round((shares.reduce((a, b) => a + b, 0) / shares.length) * 1000) / 1000;
+}
+
+function oneWorkerUpShare(events: readonly TimelineEvent[], fromMs: number, toMs: number): number {
   let up = 0;
   let since: number | undefined;
   for (const event of events) {

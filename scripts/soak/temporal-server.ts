@@ -32,6 +32,26 @@ export class RestartableDevServer {
     return { downMs: Date.now() - stoppedAt };
   }
 
+  /**
+   * SIGKILLs the server (no shutdown of any kind: what a crash or an OOM kill does), then starts it again on the
+   * same file and port; resolves when it answers.
+   */
+  async killAndRestart(): Promise<{ downMs: number }> {
+    const killedAt = Date.now();
+    const server = this.server;
+    if (server) {
+      this.server = undefined;
+      const exited = new Promise<void>((resolve) =>
+        server.process.exitCode !== null ? resolve() : server.process.once('exit', () => resolve()),
+      );
+      server.process.kill('SIGKILL');
+      await exited;
+      this.timeline?.add('dev-server-kill', { pid: server.process.pid });
+    }
+    await this.startOnce();
+    return { downMs: Date.now() - killedAt };
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;

@@ -20,6 +20,8 @@ export function workerEnv(settings: {
   timeScale: number;
   httpTimeoutMs: number;
   containers: number;
+  /** The store (`postgres://…`); default the work directory's SQLite file. */
+  storeUrl?: string;
 }): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -31,7 +33,7 @@ export function workerEnv(settings: {
     TEMPORAL_ADDRESS: settings.address,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: settings.taskQueue,
-    CHAINKEEPER_STORE_URL: `sqlite:${settings.dir.storeDb}`,
+    CHAINKEEPER_STORE_URL: settings.storeUrl ?? `sqlite:${settings.dir.storeDb}`,
     CHAINKEEPER_KEYS_DIR: settings.dir.keysDir,
     CHAINKEEPER_METRICS_PORT: '0',
     EXACT_CLIENT_ID: settings.app.clientId,

@@ -21,6 +21,8 @@ export interface WorkerSupervisorOptions {
   readyTimeoutMs?: number;
   /** Pause before starting again after an exit nobody asked for (e.g. the dev server was down). @default 2000 */
   restartDelayMs?: number;
+  /** Which worker this is when several run (`2` → logs/worker-2.stdout.log, `worker: 2` on timeline events). */
+  name?: string;
 }
 
 interface Incarnation {
@@ -47,10 +49,13 @@ export class WorkerSupervisor {
   private readonly stderr: WriteStream;
   private readonly readyTimeoutMs: number;
   private readonly restartDelayMs: number;
+  private readonly tag: Record<string, string>;
 
   constructor(private readonly options: WorkerSupervisorOptions) {
-    this.stdout = createWriteStream(join(options.logsDir, 'worker.stdout.log'), { flags: 'a', mode: 0o600 });
-    this.stderr = createWriteStream(join(options.logsDir, 'worker.stderr.log'), { flags: 'a', mode: 0o600 });
+    const file = options.name === undefined ? 'worker' : `worker-${options.name}`;
+    this.stdout = createWriteStream(join(options.logsDir, `${file}.stdout.log`), { flags: 'a', mode: 0o600 });
+    this.stderr = createWriteStream(join(options.logsDir, `${file}.stderr.log`), { flags: 'a', mode: 0o600 });
+    this.tag = options.name === undefined ? {} : { worker: options.name };
     this.readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
     this.restartDelayMs = options.restartDelayMs ?? 2000;
   }
@@ -103,6 +108,7 @@ export class WorkerSupervisor {
     signalQuietly(-pid, 'SIGKILL');
     for (const child of below) signalQuietly(child, 'SIGKILL');
     this.options.timeline.add('worker-kill', {
+      ...this.tag,
       incarnation: incarnation.n,
       pid,
       alsoKilled: below.length,
@@ -151,7 +157,7 @@ export class WorkerSupervisor {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const incarnation: Incarnation = { n, child, startedAtMs: Date.now(), ready, exited, killed: false };
     this.current = incarnation;
-    this.options.timeline.add('worker-start', { incarnation: n, pid: child.pid });
+    this.options.timeline.add('worker-start', { ...this.tag, incarnation: n, pid: child.pid });
 
     let pending = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -161,6 +167,7 @@ export class WorkerSupervisor {
       if (pending.includes(READY_MESSAGE)) {
         incarnation.readyAtMs = Date.now();
         this.options.timeline.add('worker-ready', {
+          ...this.tag,
           incarnation: n,
           startS: Math.round((incarnation.readyAtMs - incarnation.startedAtMs) / 100) / 10,
         });
@@ -170,7 +177,13 @@ export class WorkerSupervisor {
     child.stderr?.on('data', (chunk: Buffer) => this.stderr.write(chunk));
     child.once('exit', (code, signal) => {
       if (!incarnation.killed) {
-        this.options.timeline.add('worker-exit', { incarnation: n, code, signal, supervising: this.supervising });
+        this.options.timeline.add('worker-exit', {
+          ...this.tag,
+          incarnation: n,
+          code,
+          signal,
+          supervising: this.supervising,
+        });
       }
       if (this.current === incarnation) this.current = undefined;
       if (!this.supervising) return;
