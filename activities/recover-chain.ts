@@ -107,8 +107,9 @@ export async function recoverChain(
       driver: deps.recovery?.pageDriver,
       hooks: {
         async beforeSubmit(step) {
-          // Durable before the click: if this worker dies after it, the entry stays suspect.
-          if (!(await deps.vault.markSubmitPending(entry, step, new Date(deps.now())))) {
+          // Durable before the click: if this worker dies after it, the entry stays suspect. A user name alone
+          // cannot count toward a lockout, so it needs no mark.
+          if (step !== 'username' && !(await deps.vault.markSubmitPending(entry, step, new Date(deps.now())))) {
             throw new Error('the credentials were replaced or deleted during the login');
           }
           progress?.submitting(step);

@@ -17,7 +17,7 @@ describe('what a failed recovery login means for the credentials (the lockout in
       'credentials-rejected',
       'submit-unconfirmed',
     ]) {
-      for (const step of ['username', 'password', 'totp']) {
+      for (const step of ['password', 'totp']) {
         const plan = planAfterLoginFailure(
           loginFailed({ step, reason, retryable: reason === 'timeout', unconfirmedSubmit: step }),
         );
@@ -25,6 +25,22 @@ describe('what a failed recovery login means for the credentials (the lockout in
         expect(plan.retrySoon, `${step} ${reason}`).toBe(false);
       }
     }
+  });
+
+  it('does not hold the entry when only the user name was submitted, unless the site refused it', () => {
+    for (const reason of ['unexpected-page', 'timeout', 'submit-unconfirmed']) {
+      const plan = planAfterLoginFailure(
+        loginFailed({ step: 'username', reason, retryable: reason === 'timeout', unconfirmedSubmit: 'username' }),
+      );
+      expect(plan, reason).toEqual({ retrySoon: reason === 'timeout' });
+    }
+    const refused = loginFailed({
+      step: 'username',
+      reason: 'credentials-rejected',
+      retryable: false,
+      unconfirmedSubmit: 'username',
+    });
+    expect(planAfterLoginFailure(refused).suspect).toBeDefined();
   });
 
   it('holds the entry when the site refused it, even without a recorded submit', () => {

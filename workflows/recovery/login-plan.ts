@@ -25,7 +25,8 @@ export interface LoginPlan {
 export function planAfterLoginFailure(failure: ClassifiedFailure): LoginPlan {
   const login = failure.facts.login;
   if (failure.type === FAILURE_TYPES.loginFailed && login) {
-    if (login.unconfirmedSubmit !== undefined) {
+    // A user name alone cannot count toward a lockout: only a password or a code makes a submit unsafe to repeat.
+    if (login.unconfirmedSubmit === 'password' || login.unconfirmedSubmit === 'totp') {
       const refused = REFUSALS.has(login.reason) ? `refused (${login.reason})` : `not confirmed (${login.reason})`;
       return { suspect: `the ${login.unconfirmedSubmit} step was submitted and ${refused}`, retrySoon: false };
     }
