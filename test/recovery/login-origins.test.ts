@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealCredentials } from '../../src/credentials/credentials';
 import type { SimUser } from '../../src/simulator';
-import { enrollCredentialsUpdate, renewAuthorizationUpdate, statusQuery } from '../../workflows/container/messages';
+import { statusQuery } from '../../workflows/container/messages';
 import type { ContainerStatus } from '../../workflows/container/types';
 import { createContainerHarness, type ContainerHarness } from '../support/container-harness';
 import { httpPageDriver } from '../support/http-page-driver';
-
-const MINUTE_MS = 60 * 1000;
+import { breakAndRecover } from './break-and-recover';
 
 /**
  * Credentials go only into pages of the login origins the worker allows: a login that is sent on to another
@@ -26,15 +24,9 @@ describe('a recovery login sent to an origin the worker does not allow', () => {
       recovery: { pageDriver: httpPageDriver(), loginTimeoutMs: 20_000, evidenceDir: undefined },
     });
     passwordOrigin = h.sim.loginOrigins[1]!;
-    user = h.newUser();
-    const handle = await h.startContainer('elsewhere');
-    await handle.executeUpdate(renewAuthorizationUpdate, { args: [{ code: await h.code(user) }] });
-    const credentials = { username: user.username, password: user.password, totpSecret: user.totpSecret };
-    await handle.executeUpdate(enrollCredentialsUpdate, { args: [sealCredentials(h.orgKeys.current, credentials)] });
-    await h.env.sleep(12 * MINUTE_MS);
-    h.sim.control.breakChain({ clientId: h.app.clientId, username: user.username, how: 'rotate' });
-    await h.env.sleep(15 * MINUTE_MS);
-    status = await handle.query(statusQuery);
+    const recovered = await breakAndRecover(h, 'elsewhere');
+    user = recovered.user;
+    status = await recovered.handle.query(statusQuery);
   }, 60_000);
   afterAll(async () => {
     await h?.close();
